@@ -1,0 +1,100 @@
+/**
+ * The resolved configuration: every default applied, every environment override merged, every
+ * template expanded. Stacks are built from this model only, never from raw YAML.
+ */
+import type { AccessModel, CorsRuleConfig } from './schema';
+import type { SecretField, SecretProfileName } from './secret-profiles';
+
+export interface ResolvedCdn {
+  readonly ttl: number;
+  readonly customDomain?: string;
+  /** How the custom domain gets its certificate; set exactly when customDomain is. */
+  readonly certificate?: { readonly letsEncrypt: true } | { readonly name: string };
+}
+
+export interface ResolvedLifecycle {
+  readonly noncurrentVersionExpirationDays?: number;
+  readonly abortIncompleteMultipartUploadDays: number;
+  /** Full prefixes (environment prefix included) and their age limit. */
+  readonly expire: ReadonlyArray<{ readonly prefix: string; readonly days: number }>;
+}
+
+export interface ResolvedBucket {
+  readonly role: string;
+  readonly name: string;
+  readonly region: string;
+  /** S3 API endpoint URL, e.g. https://sfo3.digitaloceanspaces.com. */
+  readonly endpoint: string;
+  readonly shared: boolean;
+  readonly versioning: boolean;
+  readonly lifecycle: ResolvedLifecycle;
+  readonly cors: readonly CorsRuleConfig[];
+  readonly cdn?: ResolvedCdn;
+  readonly access: AccessModel;
+  /** Prefixes relative to an environment prefix, without trailing slash. */
+  readonly publicPrefixes: readonly string[];
+  readonly privatePrefixes: readonly string[];
+  readonly logging?: { readonly targetBucket: string; readonly prefix: string };
+  readonly preventDestroy: boolean;
+  /** Prefixes of the environments stored in this bucket ('' for a bucket of its own). */
+  readonly environmentPrefixes: readonly string[];
+}
+
+export interface ResolvedKubernetes {
+  readonly namespace: string;
+  readonly cluster: {
+    readonly kubeconfig?: string;
+    readonly context?: string;
+    readonly doks?: string;
+  };
+  readonly createNamespace: boolean;
+  readonly rolloutDeployments: readonly string[];
+  /** Secret name per bucket role. */
+  readonly secretNames: Readonly<Record<string, string>>;
+}
+
+/** How the app receives its settings: the key name of each field. */
+export interface ResolvedSettings {
+  readonly profile: SecretProfileName;
+  /** Key name per field: the profile's, renamed or extended by the config. */
+  readonly keys: Readonly<Partial<Record<SecretField, string>>>;
+}
+
+export interface ResolvedCredentials {
+  readonly mode: 'supplied' | 'managed';
+  readonly generation: number;
+}
+
+export interface ResolvedEnvironment {
+  readonly name: string;
+  readonly stackName: string;
+  readonly production: boolean;
+  /** Path prefix of the environment in its buckets ('' for none). */
+  readonly prefix: string;
+  readonly credentials: ResolvedCredentials;
+  readonly settings: ResolvedSettings;
+  readonly kubernetes?: ResolvedKubernetes;
+  /** Every bucket the environment uses, its own and shared ones. */
+  readonly buckets: readonly ResolvedBucket[];
+}
+
+export type ResolvedState =
+  | { readonly backend: 'local'; readonly directory: string }
+  | {
+      readonly backend: 'spaces';
+      readonly bucket: string;
+      readonly region: string;
+      readonly keyPrefix: string;
+      readonly lockfile: boolean;
+    };
+
+export interface ResolvedConfig {
+  readonly app: string;
+  readonly provider: 'digitalocean';
+  readonly state: ResolvedState;
+  /** Buckets owned by the <app>-shared stack. */
+  readonly sharedBuckets: readonly ResolvedBucket[];
+  readonly environments: readonly ResolvedEnvironment[];
+}
+
+export const SHARED_STACK_SUFFIX = 'shared';

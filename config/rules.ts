@@ -1,0 +1,84 @@
+/**
+ * Naming and format rules shared by the config schema and the constructs.
+ *
+ * Each function returns the rules a value breaks, as short sentences ("must be …"), so that a
+ * caller can report all of them at once with the field path and the value.
+ */
+
+const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+
+/** S3 / Spaces bucket naming rules (DNS-compatible, usable in virtual-hosted URLs). */
+export function bucketNameProblems(name: string): string[] {
+  const problems: string[] = [];
+  if (name.length < 3 || name.length > 63) {
+    problems.push(`must be 3 to 63 characters long (it has ${name.length})`);
+  }
+  if (!/^[a-z0-9.-]*$/.test(name)) {
+    problems.push('must contain only lowercase letters, digits, dots and hyphens');
+  }
+  if (!/^[a-z0-9]/.test(name) || !/[a-z0-9]$/.test(name)) {
+    problems.push('must start and end with a lowercase letter or a digit');
+  }
+  if (name.includes('..')) {
+    problems.push('must not contain two dots in a row');
+  }
+  if (name.includes('.-') || name.includes('-.')) {
+    problems.push('must not contain a dot next to a hyphen');
+  }
+  if (IPV4.test(name)) {
+    problems.push('must not look like an IP address');
+  }
+  return problems;
+}
+
+/** Kubernetes DNS-1123 label: namespaces, Deployment names. */
+export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+export const DNS1123_LABEL_RULE =
+  'must be a DNS-1123 label: at most 63 lowercase letters, digits and hyphens, starting and ending with a letter or digit';
+
+/** Kubernetes DNS-1123 subdomain: Secret names. */
+export function isDns1123Subdomain(value: string): boolean {
+  return value.length <= 253 && value.split('.').every((part) => DNS1123_LABEL.test(part));
+}
+export const DNS1123_SUBDOMAIN_RULE =
+  'must be a DNS-1123 subdomain: at most 253 characters, dot-separated labels of lowercase letters, digits and hyphens';
+
+/** Keys of a Kubernetes Secret's data (and, in practice, environment variable names). */
+export const SECRET_KEY = /^[-._a-zA-Z0-9]{1,253}$/;
+export const SECRET_KEY_RULE =
+  'must be a valid Secret key: 1 to 253 letters, digits, "-", "_" or "."';
+
+/** A path prefix inside a bucket, such as `prod` or `prod/media`. */
+export function prefixProblems(prefix: string): string[] {
+  const problems: string[] = [];
+  if (prefix.length === 0) problems.push('must not be empty');
+  if (prefix.startsWith('/')) problems.push('must not start with "/" (object keys have no leading slash)');
+  if (prefix.split('/').some((part) => part === '..' || part === '.')) {
+    problems.push('must not contain "." or ".." segments');
+  }
+  if (prefix.includes('//')) problems.push('must not contain an empty segment ("//")');
+  if (/[\s\\*?]/.test(prefix)) problems.push('must not contain whitespace, "\\", "*" or "?"');
+  return problems;
+}
+
+/** Strips a trailing slash so that `media/` and `media` name the same prefix. */
+export function normalizePrefix(prefix: string): string {
+  return prefix.endsWith('/') ? prefix.slice(0, -1) : prefix;
+}
+
+/** Joins path prefixes, skipping empty parts: `joinPrefix('prod', 'media')` is `prod/media`. */
+export function joinPrefix(...parts: string[]): string {
+  return parts.map(normalizePrefix).filter((part) => part.length > 0).join('/');
+}
+
+/**
+ * A CORS origin: `*`, or `scheme://host[:port]` where the host may start with one `*.`
+ * wildcard label (S3 and Spaces allow one `*` in an origin).
+ */
+export const CORS_ORIGIN = /^(\*|https?:\/\/(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?)$/;
+export const CORS_ORIGIN_RULE =
+  'must be "*" or an origin such as https://app.example.com (scheme://host[:port], lowercase, no path or trailing slash)';
+
+/** A DNS host name such as `media.example.com` (no scheme, no path). */
+export const HOSTNAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/;
+export const HOSTNAME_RULE = 'must be a lowercase host name such as media.example.com, without scheme or path';

@@ -1,0 +1,281 @@
+/**
+ * The shape of `storage.yaml`: one definition gives the TypeScript types, the load-time
+ * validation and the committed JSON Schema (`schema/storage.schema.json`) editors use.
+ *
+ * Fields that environments may override carry no schema defaults: defaults are applied after
+ * the overrides are merged (see resolve.ts), so an override never resets a field it did not name.
+ */
+import { z } from 'zod';
+import { CDN_TTLS, SPACES_REGIONS } from './digitalocean';
+import {
+  CORS_ORIGIN,
+  CORS_ORIGIN_RULE,
+  DNS1123_LABEL,
+  DNS1123_LABEL_RULE,
+  HOSTNAME,
+  HOSTNAME_RULE,
+  SECRET_KEY,
+  SECRET_KEY_RULE,
+} from './rules';
+import { SECRET_FIELDS, SECRET_PROFILE_NAMES } from './secret-profiles';
+
+const region = z.enum(SPACES_REGIONS, {
+  error: () => `must be a Spaces region the DigitalOcean provider accepts (${SPACES_REGIONS.join(', ')})`,
+});
+
+const days = z.int({ error: 'must be a whole number of days' }).min(1, { error: 'must be at least 1 day' });
+
+const dnsLabel = z.string().regex(DNS1123_LABEL, { error: DNS1123_LABEL_RULE });
+
+export const CorsRuleSchema = z
+  .strictObject({
+    allowedOrigins: z
+      .array(z.string().regex(CORS_ORIGIN, { error: CORS_ORIGIN_RULE }))
+      .min(1, { error: 'must list at least one origin' })
+      .describe('Origins allowed to make cross-origin requests. "*" is refused in production environments.'),
+    allowedMethods: z
+      .array(z.enum(['GET', 'HEAD', 'PUT', 'POST', 'DELETE'], { error: 'must be one of GET, HEAD, PUT, POST, DELETE' }))
+      .min(1, { error: 'must list at least one method' })
+      .describe('HTTP methods allowed from those origins.'),
+    allowedHeaders: z.array(z.string().min(1)).optional().describe('Request headers allowed in a preflight. Default: none.'),
+    exposeHeaders: z.array(z.string().min(1)).optional().describe('Response headers the browser may read. Default: none.'),
+    maxAgeSeconds: z
+      .int({ error: 'must be a whole number of seconds' })
+      .min(0, { error: 'must not be negative' })
+      .max(86400, { error: 'must be at most 86400 (one day)' })
+      .optional()
+      .describe('How long a browser may cache the preflight answer. Default: 3000.'),
+  })
+  .describe('One CORS rule.');
+
+export const LifecycleSchema = z
+  .strictObject({
+    noncurrentVersionExpirationDays: days
+      .optional()
+      .describe('Delete versions that stopped being current this many days ago (needs versioning).'),
+    abortIncompleteMultipartUploadDays: days
+      .optional()
+      .describe('Abort multipart uploads left incomplete for this many days. Default: 7.'),
+    expire: z
+      .array(
+        z.strictObject({
+          prefix: z.string().describe('Prefix relative to the environment prefix, e.g. tmp/.'),
+          days: days.describe('Age in days after which objects under the prefix are deleted.'),
+        }),
+      )
+      .optional()
+      .describe('Objects deleted after an age, per prefix (e.g. tmp/ after 7 days).'),
+  })
+  .describe('Lifecycle rules.');
+
+export const CdnSchema = z
+  .strictObject({
+    enabled: z.boolean().optional().describe('Serve the bucket through the DigitalOcean CDN. Default: false.'),
+    ttl: z
+      .union(
+        CDN_TTLS.map((ttl) => z.literal(ttl)),
+        { error: `must be one of the TTLs DigitalOcean accepts: ${CDN_TTLS.join(', ')} (seconds)` },
+      )
+      .optional()
+      .describe('Edge cache lifetime in seconds. Default: 3600.'),
+    customDomain: z
+      .string()
+      .regex(HOSTNAME, { error: HOSTNAME_RULE })
+      .optional()
+      .describe('Serve the CDN under this host name. Needs a certificate (letsEncrypt or certificateName).'),
+    letsEncrypt: z
+      .boolean()
+      .optional()
+      .describe('Issue a Let\'s Encrypt certificate for customDomain. The domain must be managed in DigitalOcean DNS.'),
+    certificateName: z.string().min(1).optional().describe('Name of an existing DigitalOcean certificate for customDomain.'),
+  })
+  .describe('CDN in front of the bucket.');
+
+export const LoggingSchema = z
+  .strictObject({
+    targetBucket: z.string().describe('Bucket (same region) that receives the access logs.'),
+    prefix: z.string().optional().describe('Key prefix of the log objects. Default: <bucket>/.'),
+  })
+  .describe('Server access logging to another bucket.');
+
+export const ACCESS_MODELS = ['acl', 'policy'] as const;
+
+/** Bucket settings an environment may override (everything but `shared`). */
+export const BucketSettingsSchema = z.strictObject({
+  name: z
+    .string()
+    .optional()
+    .describe('Bucket name; may use {app}, {env} and {role}. Default: {app}-{role} for a shared bucket, {app}-{env}-{role} otherwise.'),
+  region: region.optional().describe('Spaces region. Default: the top-level region.'),
+  endpoint: z
+    .string()
+    .optional()
+    .describe('S3 endpoint URL the app uses; must match the region. Default: https://<region>.digitaloceanspaces.com.'),
+  versioning: z.boolean().optional().describe('Keep every version of every object. Cannot be turned off once on. Default: false.'),
+  lifecycle: LifecycleSchema.optional(),
+  cors: z.array(CorsRuleSchema).optional().describe('CORS rules, in order. Default: none.'),
+  cdn: CdnSchema.optional(),
+  access: z
+    .enum(ACCESS_MODELS, { error: 'must be "acl" or "policy"' })
+    .optional()
+    .describe(
+      'How public prefixes become readable. acl: the app uploads public objects with the public-read ACL (works with a bucket-scoped managed key). policy: a bucket policy grants anonymous reads on the public prefixes (needs supplied keys). Default: acl.',
+    ),
+  publicPrefixes: z
+    .array(z.string())
+    .optional()
+    .describe('Prefixes (relative to the environment prefix) whose objects are public, e.g. [media, static]. Default: none.'),
+  privatePrefixes: z
+    .array(z.string())
+    .optional()
+    .describe('Prefixes (relative to the environment prefix) that stay private: presigned URLs only. Default: none.'),
+  logging: LoggingSchema.optional(),
+  preventDestroy: z
+    .boolean()
+    .optional()
+    .describe('Refuse any plan that destroys or replaces the bucket. Default: true in production environments.'),
+});
+
+export const BucketSchema = BucketSettingsSchema.extend({
+  shared: z
+    .boolean()
+    .optional()
+    .describe('One bucket for every environment, each under its own path prefix, owned by the <app>-shared stack. Default: false (a bucket per environment).'),
+}).describe('A bucket, keyed by its role (media, static, backups, …).');
+
+export const CredentialsSchema = z
+  .strictObject({
+    mode: z
+      .enum(['supplied', 'managed'], { error: 'must be "supplied" or "managed"' })
+      .optional()
+      .describe('supplied: keys come from sensitive Terraform variables. managed: the stack creates a key scoped to the buckets. Default: supplied.'),
+    generation: z
+      .int({ error: 'must be a whole number' })
+      .min(1, { error: 'must be at least 1' })
+      .optional()
+      .describe('Managed keys only: bump to rotate the key (create-before-destroy). Default: 1.'),
+  })
+  .describe('Credentials the app uses.');
+
+export const KubernetesClusterSchema = z
+  .strictObject({
+    kubeconfig: z.string().min(1).optional().describe('Path to a kubeconfig file.'),
+    context: z.string().min(1).optional().describe('Context in the kubeconfig. Default: its current context.'),
+    doks: z.string().min(1).optional().describe('Name of a DigitalOcean Kubernetes cluster; endpoint, token and CA come from the DigitalOcean API.'),
+  })
+  .describe('How to reach the cluster. Default (empty): the provider\'s KUBE_* environment variables.');
+
+export const KubernetesSchema = z
+  .strictObject({
+    namespace: dnsLabel.optional().describe('Namespace of the secret. Default: <app>-<env>.'),
+    secretName: z
+      .string()
+      .optional()
+      .describe('Secret name; may use {app}, {env} and {role}. Default: {app}-{role}-storage.'),
+    cluster: KubernetesClusterSchema.optional(),
+    createNamespace: z.boolean().optional().describe('Create the namespace too. Default: false (it must exist).'),
+    rolloutDeployments: z
+      .array(dnsLabel)
+      .optional()
+      .describe('Deployments in the namespace whose pod template gets a checksum of the credentials, so pods roll onto rotated keys. Default: none.'),
+  })
+  .describe('The Kubernetes secret holding credentials and endpoints.');
+
+const profile = z
+  .enum(SECRET_PROFILE_NAMES, { error: `must be one of ${SECRET_PROFILE_NAMES.join(', ')}` })
+  .describe('Key names of the app settings (Kubernetes secret, env files): spaces (SPACES_*), django-storages (AWS_*), or custom (keys only). Default: spaces.');
+
+const keys = z
+  .partialRecord(
+    z.enum(SECRET_FIELDS, { error: `must be one of the settings fields: ${SECRET_FIELDS.join(', ')}` }),
+    z.string().regex(SECRET_KEY, { error: SECRET_KEY_RULE }),
+  )
+  .describe("Key names by field, renaming or adding to the profile's.");
+
+export const EnvironmentSchema = z
+  .strictObject({
+    production: z
+      .boolean()
+      .optional()
+      .describe('Production safeguards: prevent_destroy on buckets, no wildcard CORS. Default: true for an environment named prod or production.'),
+    prefix: z
+      .string()
+      .optional()
+      .describe('Path prefix of this environment inside its buckets. Default: the environment name in a shared bucket, none in its own.'),
+    region: region.optional().describe('Region of the environment\'s own buckets. Default: the top-level region.'),
+    credentials: CredentialsSchema.optional(),
+    profile: profile.optional(),
+    keys: keys.optional(),
+    kubernetes: z
+      .union([KubernetesSchema, z.literal(false)])
+      .optional()
+      .describe('Secret settings merged over the top-level kubernetes block; false: no secret in this environment.'),
+    buckets: z
+      .record(z.string(), BucketSettingsSchema)
+      .optional()
+      .describe('Per-role overrides of the bucket settings for this environment.'),
+  })
+  .describe('An environment (prod, dev, …): one stack, <app>-<env>.');
+
+export const StateSchema = z
+  .discriminatedUnion('backend', [
+    z.strictObject({
+      backend: z.literal('local'),
+      directory: z
+        .string()
+        .optional()
+        .describe('Directory, relative to the project, holding <stack>.tfstate. Default: .terraform-state.'),
+    }),
+    z.strictObject({
+      backend: z.literal('spaces'),
+      bucket: z.string().describe('Existing Spaces bucket holding the state (create it once, by hand, versioned).'),
+      region: region,
+      keyPrefix: z.string().optional().describe('Key prefix of state objects: <keyPrefix>/<stack>.tfstate. Default: cdktf-media-storage.'),
+      lockfile: z
+        .boolean()
+        .optional()
+        .describe('Lock with a .tflock object (use_lockfile, Terraform/OpenTofu ≥ 1.10). Unverified on Spaces. Default: false.'),
+    }),
+  ], { error: 'must have backend: local or backend: spaces' })
+  .describe('Where Terraform state lives. Default: local files under .terraform-state/.');
+
+export const ConfigSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    app: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{0,30}[a-z0-9]$/, {
+        error: 'must be 2 to 32 lowercase letters, digits and hyphens, starting with a letter',
+      })
+      .describe('Application name: stack names are <app>-<env>.'),
+    provider: z.literal('digitalocean', { error: 'must be "digitalocean"' }).describe('Where the buckets live.'),
+    region: region.describe('Default region of the buckets.'),
+    state: StateSchema.optional(),
+    credentials: CredentialsSchema.optional(),
+    profile: profile.optional(),
+    keys: keys.optional(),
+    kubernetes: KubernetesSchema.optional(),
+    buckets: z
+      .record(
+        z.string().regex(/^[a-z][a-z0-9-]{0,19}$/, { error: 'must be a role name: up to 20 lowercase letters, digits and hyphens' }),
+        BucketSchema,
+      )
+      .refine((buckets) => Object.keys(buckets).length > 0, { error: 'must declare at least one bucket' })
+      .describe('Buckets by role (media, static, backups, …).'),
+    environments: z
+      .record(dnsLabel, EnvironmentSchema)
+      .refine((environments) => Object.keys(environments).length > 0, { error: 'must declare at least one environment' })
+      .describe('Environments by name (prod, dev, …).'),
+  })
+  .describe('cdktf-media-storage configuration.');
+
+export type StorageConfig = z.infer<typeof ConfigSchema>;
+export type BucketSettings = z.infer<typeof BucketSettingsSchema>;
+export type BucketConfig = z.infer<typeof BucketSchema>;
+export type EnvironmentConfig = z.infer<typeof EnvironmentSchema>;
+export type KubernetesConfig = z.infer<typeof KubernetesSchema>;
+export type CorsRuleConfig = z.infer<typeof CorsRuleSchema>;
+export type LifecycleConfig = z.infer<typeof LifecycleSchema>;
+export type CdnConfig = z.infer<typeof CdnSchema>;
+export type StateConfig = z.infer<typeof StateSchema>;
+export type AccessModel = (typeof ACCESS_MODELS)[number];

@@ -1,0 +1,186 @@
+import { SpacesBucket, type SpacesBucketLifecycleRule } from '@cdktf/provider-digitalocean/lib/spaces-bucket';
+import { SpacesBucketCorsConfiguration } from '@cdktf/provider-digitalocean/lib/spaces-bucket-cors-configuration';
+import { SpacesBucketLogging } from '@cdktf/provider-digitalocean/lib/spaces-bucket-logging';
+import { SpacesBucketPolicy } from '@cdktf/provider-digitalocean/lib/spaces-bucket-policy';
+import { Annotations } from 'cdktf';
+import { Construct } from 'constructs';
+import { SPACES_REGIONS } from '../config/digitalocean';
+import { bucketNameProblems } from '../config/rules';
+import {
+  type BucketLifecycle,
+  type CorsRule,
+  DEFAULT_CORS_MAX_AGE_SECONDS,
+  expireRuleId,
+  type IMediaBucket,
+  wildcardOrigins,
+} from './media-bucket';
+import { anonymousReadStatement, policyDocument, serializePolicy } from './policy-document';
+import { SpacesCdn, type SpacesCdnProps } from './spaces-cdn';
+import { PropsValidator } from './validation';
+
+export interface SpacesMediaBucketProps {
+  /** Bucket name: 3–63 lowercase letters, digits, dots and hyphens. */
+  readonly name: string;
+  /** Spaces region, e.g. sfo3. Changing it would replace the bucket. */
+  readonly region: string;
+  /**
+   * S3 API endpoint the app is given.
+   * @default - https://<region>.digitaloceanspaces.com, as the provider reports it
+   */
+  readonly endpoint?: string;
+  /**
+   * Keep every version of every object. Once on, a bucket can be suspended but never returns
+   * to unversioned, so `false` after `true` suspends versioning rather than removing it.
+   * @default false
+   */
+  readonly versioning?: boolean;
+  /** @default - no lifecycle rules */
+  readonly lifecycle?: BucketLifecycle;
+  /** @default - no CORS configuration */
+  readonly cors?: readonly CorsRule[];
+  /**
+   * Full prefixes (environment prefix included) whose objects anonymous users may read, granted
+   * by a bucket policy. Not compatible with a bucket-scoped Spaces key on the same bucket.
+   * @default - no bucket policy: objects are readable only by ACL (public-read uploads) or key
+   */
+  readonly publicReadPrefixes?: readonly string[];
+  /** @default - no access logging (see also `logTo`) */
+  readonly logging?: BucketLogging;
+  /** @default - no CDN */
+  readonly cdn?: Omit<SpacesCdnProps, 'origin' | 'certificateName'>;
+  /**
+   * Refuse any plan that destroys or replaces the bucket (Terraform `prevent_destroy`).
+   * @default false
+   */
+  readonly preventDestroy?: boolean;
+  /**
+   * Production buckets refuse wildcard CORS origins; others accept them with a warning.
+   * @default false
+   */
+  readonly production?: boolean;
+}
+
+/**
+ * A DigitalOcean Spaces bucket with its companion resources: CORS, bucket policy, access logging
+ * and CDN, one provider resource per feature under stable child ids.
+ *
+ * The bucket is private (ACL `private`) and `force_destroy` is off: destroying a bucket that still
+ * holds objects fails instead of deleting them.
+ */
+export class SpacesMediaBucket extends Construct implements IMediaBucket {
+  readonly bucket: SpacesBucket;
+  readonly cdn?: SpacesCdn;
+  readonly bucketName: string;
+  readonly region: string;
+  readonly endpoint: string;
+  readonly originDomain: string;
+  readonly publicDomain: string;
+
+  constructor(scope: Construct, id: string, props: SpacesMediaBucketProps) {
+    super(scope, id);
+    const cors = props.cors ?? [];
+    const wildcards = wildcardOrigins(cors);
+    new PropsValidator('SpacesMediaBucket')
+      .check('name', props.name, bucketNameProblems(props.name))
+      .check('region', props.region,
+        (SPACES_REGIONS as readonly string[]).includes(props.region) ? [] : [`must be one of ${SPACES_REGIONS.join(', ')}`])
+      .require(!(props.production === true && wildcards.length > 0),
+        "'cors' allows every origin (\"*\"), which production buckets refuse: list the app's origins")
+      .throwIfInvalid();
+    if (wildcards.length > 0) {
+      Annotations.of(this).addWarning(`CORS on ${props.name} allows every origin ("*"); list the app's origins before production.`);
+    }
+
+    this.bucket = new SpacesBucket(this, 'Bucket', {
+      name: props.name,
+      region: props.region,
+      acl: 'private',
+      forceDestroy: false,
+      versioning: { enabled: props.versioning ?? false },
+      lifecycleRule: lifecycleRules(props.lifecycle),
+      lifecycle: { preventDestroy: props.preventDestroy ?? false },
+    });
+    this.bucketName = this.bucket.name;
+    this.region = this.bucket.region;
+    this.endpoint = props.endpoint ?? `https://${this.bucket.endpoint}`;
+    this.originDomain = this.bucket.bucketDomainName;
+
+    if (cors.length > 0) {
+      // The inline cors_rule of the bucket is deprecated in favour of this resource.
+      new SpacesBucketCorsConfiguration(this, 'Cors', {
+        bucket: this.bucket.id,
+        region: this.bucket.region,
+        corsRule: cors.map((rule) => ({
+          allowedOrigins: [...rule.allowedOrigins],
+          allowedMethods: [...rule.allowedMethods],
+          allowedHeaders: rule.allowedHeaders === undefined ? undefined : [...rule.allowedHeaders],
+          exposeHeaders: rule.exposeHeaders === undefined ? undefined : [...rule.exposeHeaders],
+          maxAgeSeconds: rule.maxAgeSeconds ?? DEFAULT_CORS_MAX_AGE_SECONDS,
+        })),
+      });
+    }
+
+    const publicReadPrefixes = props.publicReadPrefixes ?? [];
+    if (publicReadPrefixes.length > 0) {
+      new SpacesBucketPolicy(this, 'Policy', {
+        bucket: this.bucket.id,
+        region: this.bucket.region,
+        policy: serializePolicy(policyDocument([anonymousReadStatement(this.bucket.name, publicReadPrefixes)])),
+      });
+    }
+
+    if (props.logging !== undefined) this.logTo(props.logging);
+
+    if (props.cdn !== undefined) {
+      this.cdn = new SpacesCdn(this, 'Cdn', {
+        ...props.cdn,
+        origin: this.bucket.bucketDomainName,
+        certificateName: `${props.name}-cdn`,
+      });
+    }
+    this.publicDomain = this.cdn?.domain ?? this.originDomain;
+  }
+
+  /**
+   * Sends access logs to another bucket. Pass the target's `bucketName` token when it is created
+   * in the same app, so Terraform creates it first.
+   */
+  logTo(logging: BucketLogging): SpacesBucketLogging {
+    return new SpacesBucketLogging(this, 'Logging', {
+      bucket: this.bucket.id,
+      region: this.bucket.region,
+      targetBucket: logging.targetBucket,
+      targetPrefix: logging.prefix,
+    });
+  }
+}
+
+export interface BucketLogging {
+  /** Bucket, in the same region, receiving the logs. */
+  readonly targetBucket: string;
+  /** Key prefix of the log objects, e.g. "media-bucket/". */
+  readonly prefix: string;
+}
+
+function lifecycleRules(lifecycle: BucketLifecycle | undefined): SpacesBucketLifecycleRule[] | undefined {
+  if (lifecycle === undefined) return undefined;
+  const rules: SpacesBucketLifecycleRule[] = [];
+  if (lifecycle.abortIncompleteMultipartUploadDays !== undefined) {
+    rules.push({
+      id: 'abort-incomplete-multipart-uploads',
+      enabled: true,
+      abortIncompleteMultipartUploadDays: lifecycle.abortIncompleteMultipartUploadDays,
+    });
+  }
+  if (lifecycle.noncurrentVersionExpirationDays !== undefined) {
+    rules.push({
+      id: 'expire-noncurrent-versions',
+      enabled: true,
+      noncurrentVersionExpiration: { days: lifecycle.noncurrentVersionExpirationDays },
+    });
+  }
+  for (const rule of lifecycle.expire ?? []) {
+    rules.push({ id: expireRuleId(rule.prefix), enabled: true, prefix: rule.prefix, expiration: { days: rule.days } });
+  }
+  return rules.length > 0 ? rules : undefined;
+}

@@ -1,0 +1,29 @@
+/**
+ * Synthesizes one Terraform stack per environment (plus `<app>-shared` for shared buckets) from
+ * storage.yaml, or from the file named by --config or $STORAGE_CONFIG.
+ */
+import { App } from 'cdktf';
+import { parseArgs } from 'node:util';
+import { ConfigError, configPath, formatIssue, loadConfigFile } from './config/load';
+import { buildStorageApp } from './stacks/storage-app';
+
+function main(): void {
+  const { values } = parseArgs({ options: { config: { type: 'string', short: 'c' } } });
+  const file = configPath(values.config);
+  const { config, warnings } = loadConfigFile(file);
+  for (const warning of warnings) console.warn(`warning: ${file}: ${formatIssue(warning)}`);
+
+  const app = new App();
+  const stacks = buildStorageApp(app, config, __dirname);
+  app.synth();
+  const names = [stacks.shared, ...stacks.environments].flatMap((stack) => (stack === undefined ? [] : [stack.node.id]));
+  console.log(`${file}: synthesized ${names.join(', ')} into ${app.outdir}/stacks/`);
+}
+
+try {
+  main();
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(error.message);
+  process.exitCode = 1;
+}

@@ -1,0 +1,2 @@
+import { setupJest } from 'cdktf/lib/testing/adapters/jest';
+setupJest();
