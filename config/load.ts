@@ -54,11 +54,14 @@ export function loadConfigFile(file: string = configPath()): LoadedConfig {
 
 export function parseConfig(text: string, source = DEFAULT_CONFIG_FILE): LoadedConfig {
   const document = parseDocument(text, { uniqueKeys: false, prettyErrors: false });
-  const syntaxIssues: ConfigIssue[] = document.errors.map((e) => ({
-    path: [],
-    value: text.split('\n')[(e.linePos?.[0].line ?? 1) - 1]?.trim(),
-    message: `is not valid YAML at line ${e.linePos?.[0].line ?? '?'}: ${e.message.split('\n')[0]}`,
-  }));
+  const syntaxIssues: ConfigIssue[] = document.errors.map((e) => {
+    const line = text.slice(0, e.pos[0]).split('\n').length;
+    return {
+      path: [],
+      value: text.split('\n')[line - 1]?.trim(),
+      message: `is not valid YAML at line ${line}: ${e.message.split('\n')[0]}`,
+    };
+  });
   const duplicates = duplicateKeys(document.contents, [], text);
   if (syntaxIssues.length > 0 || duplicates.length > 0) {
     throw new ConfigError(source, [...syntaxIssues, ...duplicates]);
@@ -109,6 +112,10 @@ function fromZodIssue(issue: core.$ZodIssue): ConfigIssue[] {
       value: (issue.input as Record<string, unknown> | undefined)?.[key],
       message: 'is not a known field (check the spelling against schema/storage.schema.json)',
     }));
+  }
+  if (issue.code === 'invalid_key') {
+    // A bad record key (an environment or role name): report the key's own rule.
+    return [{ path, value: path[path.length - 1], message: issue.issues[0]?.message ?? issue.message }];
   }
   if (issue.code === 'invalid_type' && issue.input === undefined) {
     return [{ path, value: undefined, message: 'is required' }];

@@ -263,7 +263,7 @@ export function resolveConfig(config: StorageConfig): Resolution {
       ...(envConfig.keys !== undefined || envConfig.profile !== undefined ? ['environments', env] : []),
       ...(field === undefined ? ['profile'] : ['keys', field]),
     ];
-    if (Object.keys(keys).length === 0) {
+    if (Object.keys(keys).length === 0 && profile === 'custom') {
       error(keysPath(), profile, 'is custom, so keys must name at least one key');
     }
     const byKey = new Map<string, SecretField>();

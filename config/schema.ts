@@ -19,9 +19,19 @@ import {
 } from './rules';
 import { SECRET_FIELDS, SECRET_PROFILE_NAMES } from './secret-profiles';
 
-const region = z.enum(SPACES_REGIONS, {
-  error: () => `must be a Spaces region the DigitalOcean provider accepts (${SPACES_REGIONS.join(', ')})`,
-});
+/**
+ * One of a fixed set of values. Unlike z.enum, a bad value is a continuable problem: the rules
+ * that span fields still run, so one error lists every problem of the file. The JSON Schema still
+ * gets the enum.
+ */
+function oneOf<const T extends string | number>(values: readonly T[], rule: string): z.ZodType<T, T> {
+  const base = values.every((v) => typeof v === 'number') ? z.number({ error: rule }) : z.string({ error: rule });
+  return (base as z.ZodType<string | number>)
+    .refine((value) => (values as readonly (string | number)[]).includes(value), { error: rule })
+    .meta({ enum: [...values] }) as unknown as z.ZodType<T, T>;
+}
+
+const region = oneOf(SPACES_REGIONS, `must be a Spaces region the DigitalOcean provider accepts (${SPACES_REGIONS.join(', ')})`);
 
 const days = z.int({ error: 'must be a whole number of days' }).min(1, { error: 'must be at least 1 day' });
 
@@ -34,7 +44,7 @@ export const CorsRuleSchema = z
       .min(1, { error: 'must list at least one origin' })
       .describe('Origins allowed to make cross-origin requests. "*" is refused in production environments.'),
     allowedMethods: z
-      .array(z.enum(['GET', 'HEAD', 'PUT', 'POST', 'DELETE'], { error: 'must be one of GET, HEAD, PUT, POST, DELETE' }))
+      .array(oneOf(['GET', 'HEAD', 'PUT', 'POST', 'DELETE'], 'must be one of GET, HEAD, PUT, POST, DELETE'))
       .min(1, { error: 'must list at least one method' })
       .describe('HTTP methods allowed from those origins.'),
     allowedHeaders: z.array(z.string().min(1)).optional().describe('Request headers allowed in a preflight. Default: none.'),
@@ -71,11 +81,7 @@ export const LifecycleSchema = z
 export const CdnSchema = z
   .strictObject({
     enabled: z.boolean().optional().describe('Serve the bucket through the DigitalOcean CDN. Default: false.'),
-    ttl: z
-      .union(
-        CDN_TTLS.map((ttl) => z.literal(ttl)),
-        { error: `must be one of the TTLs DigitalOcean accepts: ${CDN_TTLS.join(', ')} (seconds)` },
-      )
+    ttl: oneOf(CDN_TTLS, `must be one of the TTLs DigitalOcean accepts: ${CDN_TTLS.join(', ')} (seconds)`)
       .optional()
       .describe('Edge cache lifetime in seconds. Default: 3600.'),
     customDomain: z
@@ -115,8 +121,7 @@ export const BucketSettingsSchema = z.strictObject({
   lifecycle: LifecycleSchema.optional(),
   cors: z.array(CorsRuleSchema).optional().describe('CORS rules, in order. Default: none.'),
   cdn: CdnSchema.optional(),
-  access: z
-    .enum(ACCESS_MODELS, { error: 'must be "acl" or "policy"' })
+  access: oneOf(ACCESS_MODELS, 'must be "acl" or "policy"')
     .optional()
     .describe(
       'How public prefixes become readable. acl: the app uploads public objects with the public-read ACL (works with a bucket-scoped managed key). policy: a bucket policy grants anonymous reads on the public prefixes (needs supplied keys). Default: acl.',
@@ -145,8 +150,7 @@ export const BucketSchema = BucketSettingsSchema.extend({
 
 export const CredentialsSchema = z
   .strictObject({
-    mode: z
-      .enum(['supplied', 'managed'], { error: 'must be "supplied" or "managed"' })
+    mode: oneOf(['supplied', 'managed'], 'must be "supplied" or "managed"')
       .optional()
       .describe('supplied: keys come from sensitive Terraform variables. managed: the stack creates a key scoped to the buckets. Default: supplied.'),
     generation: z
@@ -181,8 +185,7 @@ export const KubernetesSchema = z
   })
   .describe('The Kubernetes secret holding credentials and endpoints.');
 
-const profile = z
-  .enum(SECRET_PROFILE_NAMES, { error: `must be one of ${SECRET_PROFILE_NAMES.join(', ')}` })
+const profile = oneOf(SECRET_PROFILE_NAMES, `must be one of ${SECRET_PROFILE_NAMES.join(', ')}`)
   .describe('Key names of the app settings (Kubernetes secret, env files): spaces (SPACES_*), django-storages (AWS_*), or custom (keys only). Default: spaces.');
 
 const keys = z
@@ -248,7 +251,7 @@ export const ConfigSchema = z
         error: 'must be 2 to 32 lowercase letters, digits and hyphens, starting with a letter',
       })
       .describe('Application name: stack names are <app>-<env>.'),
-    provider: z.literal('digitalocean', { error: 'must be "digitalocean"' }).describe('Where the buckets live.'),
+    provider: oneOf(['digitalocean'], 'must be "digitalocean"').describe('Where the buckets live.'),
     region: region.describe('Default region of the buckets.'),
     state: StateSchema.optional(),
     credentials: CredentialsSchema.optional(),

@@ -75,5 +75,5 @@ export function secretKeyNames(
   profile: SecretProfileName,
   overrides: Partial<Record<SecretField, string>> = {},
 ): Partial<Record<SecretField, string>> {
-  return { ...SECRET_PROFILES[profile], ...overrides };
+  return { ...(SECRET_PROFILES[profile] as Partial<Record<SecretField, string>> | undefined), ...overrides };
 }

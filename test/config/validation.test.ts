@@ -1,0 +1,367 @@
+/**
+ * Every invalid config is refused before Terraform runs, with the field path, the bad value and
+ * the rule. One test per rule.
+ */
+import { ConfigError, parseConfig } from '../../config/load';
+import { BASE_YAML } from '../helpers';
+
+/** BASE_YAML with extra YAML appended under a top-level key, or replaced entirely. */
+function problemsOf(yaml: string): string {
+  try {
+    parseConfig(yaml, 'test.yaml');
+  } catch (error) {
+    if (error instanceof ConfigError) return error.message;
+    throw error;
+  }
+  throw new Error('expected the config to be refused');
+}
+
+const config = (buckets: string, environments = 'prod: {}\n  dev: {}', extra = '') => `
+app: shop
+provider: digitalocean
+region: fra1
+${extra}
+buckets:
+  ${buckets}
+environments:
+  ${environments}
+`;
+
+describe('bucket names', () => {
+  test('a name shorter than 3 characters is refused', () => {
+    expect(problemsOf(config('media: { name: ab }'))).toMatch(/buckets\.media\.name \(value: "ab"\): must be 3 to 63 characters long/);
+  });
+
+  test('a name longer than 63 characters is refused', () => {
+    expect(problemsOf(config(`media: { name: ${'a'.repeat(64)} }`))).toMatch(/must be 3 to 63 characters long \(it has 64\)/);
+  });
+
+  test('uppercase letters and underscores are refused', () => {
+    expect(problemsOf(config('media: { name: Shop_Media }'))).toMatch(
+      /buckets\.media\.name \(value: "Shop_Media"\): must contain only lowercase letters, digits, dots and hyphens/,
+    );
+  });
+
+  test('a name starting with a hyphen is refused', () => {
+    expect(problemsOf(config('media: { name: -shop-media }'))).toMatch(/must start and end with a lowercase letter or a digit/);
+  });
+
+  test('two dots in a row are refused', () => {
+    expect(problemsOf(config('media: { name: shop..media }'))).toMatch(/must not contain two dots in a row/);
+  });
+
+  test('a name that looks like an IP address is refused', () => {
+    expect(problemsOf(config('media: { name: 192.168.1.1 }'))).toMatch(/must not look like an IP address/);
+  });
+
+  test('the same bucket name twice in the config is refused', () => {
+    expect(problemsOf(config('media: { name: shop-files, shared: true }\n  static: { name: shop-files, shared: true }'))).toMatch(
+      /buckets\.static\.name \(value: "shop-files"\): must be unique: the same bucket name is already used at buckets\.media\.name/,
+    );
+  });
+
+  test('a per-environment name without {env} collides across environments', () => {
+    expect(problemsOf(config('media: { name: shop-media }'))).toMatch(/buckets\.media\.name \(value: "shop-media"\): must be unique/);
+  });
+
+  test('names are checked after template expansion', () => {
+    expect(problemsOf(config('media: { name: "{app}-{env}-{role}-" }'))).toMatch(
+      /\(value: "shop-prod-media-"\): must start and end with a lowercase letter or a digit/,
+    );
+  });
+});
+
+describe('regions and endpoints', () => {
+  test('an unknown top-level region is refused with the accepted list', () => {
+    expect(problemsOf(config('media: {}').replace('region: fra1', 'region: mars1'))).toMatch(
+      /region \(value: "mars1"\): must be a Spaces region the DigitalOcean provider accepts \(ams3, .*sfo3.*\)/,
+    );
+  });
+
+  test('an unknown bucket region is refused', () => {
+    expect(problemsOf(config('media: { region: us-east-1 }'))).toMatch(/buckets\.media\.region \(value: "us-east-1"\): must be a Spaces region/);
+  });
+
+  test('an endpoint naming another region than the bucket is refused', () => {
+    expect(problemsOf(config('media: { endpoint: "https://nyc3.digitaloceanspaces.com" }'))).toMatch(
+      /buckets\.media\.endpoint \(value: "https:\/\/nyc3\.digitaloceanspaces\.com"\): names region "nyc3" but the bucket is in "fra1": the region must match the endpoint/,
+    );
+  });
+
+  test('an endpoint that is not a Spaces endpoint is refused', () => {
+    expect(problemsOf(config('media: { endpoint: "https://s3.amazonaws.com" }'))).toMatch(
+      /buckets\.media\.endpoint .*must be a Spaces endpoint of the form https:\/\/<region>\.digitaloceanspaces\.com/,
+    );
+  });
+
+  test('an environment region override is checked against its endpoint', () => {
+    expect(
+      problemsOf(config('media: { endpoint: "https://fra1.digitaloceanspaces.com" }', 'prod: { region: ams3 }')),
+    ).toMatch(/names region "fra1" but the bucket is in "ams3"/);
+  });
+});
+
+describe('prefixes', () => {
+  test('a prefix with a leading slash is refused', () => {
+    expect(problemsOf(config('media: { shared: true }', 'prod: { prefix: /prod }\n  dev: {}'))).toMatch(
+      /environments\.prod\.prefix \(value: "\/prod"\): must not start with "\/"/,
+    );
+  });
+
+  test('a prefix with a ".." segment is refused', () => {
+    expect(problemsOf(config('media: { publicPrefixes: ["../other"] }'))).toMatch(
+      /buckets\.media\.publicPrefixes\[0\] \(value: "\.\.\/other"\): must not contain "\." or "\.\." segments/,
+    );
+  });
+
+  test('an empty prefix is refused', () => {
+    expect(problemsOf(config('media: { privatePrefixes: [""] }'))).toMatch(/buckets\.media\.privatePrefixes\[0\] \(value: ""\): must not be empty/);
+  });
+
+  test('environments sharing a bucket need distinct prefixes', () => {
+    expect(problemsOf(config('media: { shared: true }', 'prod: { prefix: live }\n  dev: { prefix: live }'))).toMatch(
+      /environments\.dev\.prefix \(value: "live"\): must not overlap the prefix of environment "prod"/,
+    );
+  });
+
+  test('a prefix nested in another environment\'s prefix is refused in a shared bucket', () => {
+    expect(problemsOf(config('media: { shared: true }', 'prod: { prefix: live }\n  dev: { prefix: live/dev }'))).toMatch(
+      /environments\.dev\.prefix .*must not overlap/,
+    );
+  });
+
+  test('a prefix both public and private is refused', () => {
+    expect(problemsOf(config('media: { publicPrefixes: [media], privatePrefixes: [media/private] }'))).toMatch(
+      /buckets\.media\.privatePrefixes\[0\] \(value: "media\/private"\): overlaps the public prefix "media"/,
+    );
+  });
+
+  test('a lifecycle expiry prefix is checked', () => {
+    expect(problemsOf(config('media: { lifecycle: { expire: [{ prefix: /tmp, days: 1 }] } }'))).toMatch(
+      /buckets\.media\.lifecycle\.expire\[0\]\.prefix \(value: "\/tmp"\): must not start with "\/"/,
+    );
+  });
+});
+
+describe('CORS', () => {
+  test('an origin with a path is refused', () => {
+    expect(problemsOf(config('media: { cors: [{ allowedOrigins: ["https://shop.example.com/app"], allowedMethods: [GET] }] }'))).toMatch(
+      /buckets\.media\.cors\[0\]\.allowedOrigins\[0\] \(value: "https:\/\/shop\.example\.com\/app"\): must be "\*" or an origin such as https:\/\/app\.example\.com/,
+    );
+  });
+
+  test('an origin without a scheme is refused', () => {
+    expect(problemsOf(config('media: { cors: [{ allowedOrigins: ["shop.example.com"], allowedMethods: [GET] }] }'))).toMatch(
+      /allowedOrigins\[0\] \(value: "shop\.example\.com"\): must be "\*" or an origin/,
+    );
+  });
+
+  test('an unknown method is refused', () => {
+    expect(problemsOf(config('media: { cors: [{ allowedOrigins: ["https://shop.example.com"], allowedMethods: [PATCH] }] }'))).toMatch(
+      /buckets\.media\.cors\[0\]\.allowedMethods\[0\] \(value: "PATCH"\): must be one of GET, HEAD, PUT, POST, DELETE/,
+    );
+  });
+
+  test('a rule without origins is refused', () => {
+    expect(problemsOf(config('media: { cors: [{ allowedOrigins: [], allowedMethods: [GET] }] }'))).toMatch(
+      /buckets\.media\.cors\[0\]\.allowedOrigins \(value: \[\]\): must list at least one origin/,
+    );
+  });
+
+  test('a wildcard origin is refused in a production environment', () => {
+    expect(problemsOf(config('media: { cors: [{ allowedOrigins: ["*"], allowedMethods: [GET] }] }'))).toMatch(
+      /buckets\.media\.cors\[0\]\.allowedOrigins\[0\] \(value: "\*"\): must not be "\*" in a production environment/,
+    );
+  });
+
+  test('a wildcard origin in a non-production environment is accepted with a warning', () => {
+    const { warnings } = parseConfig(
+      config('media: {}', 'prod: {}\n  dev: { buckets: { media: { cors: [{ allowedOrigins: ["*"], allowedMethods: [GET] }] } } }'),
+    );
+    expect(warnings.map((w) => w.message)).toEqual([expect.stringMatching(/allows every origin/)]);
+  });
+});
+
+describe('CDN', () => {
+  test('a TTL DigitalOcean does not accept is refused', () => {
+    expect(problemsOf(config('media: { cdn: { enabled: true, ttl: 120 } }'))).toMatch(
+      /buckets\.media\.cdn\.ttl \(value: 120\): must be one of the TTLs DigitalOcean accepts: 60, 600, 3600, 86400, 604800/,
+    );
+  });
+
+  test('a custom domain without a certificate is refused', () => {
+    expect(problemsOf(config('media: { cdn: { enabled: true, customDomain: media.shop.com } }'))).toMatch(
+      /buckets\.media\.cdn\.customDomain \(value: "media\.shop\.com"\): needs a certificate: set letsEncrypt: true \(the domain must be in DigitalOcean DNS\) or certificateName/,
+    );
+  });
+
+  test('a certificate without a custom domain is refused', () => {
+    expect(problemsOf(config('media: { cdn: { enabled: true, letsEncrypt: true } }'))).toMatch(
+      /buckets\.media\.cdn\.letsEncrypt \(value: true\): needs customDomain/,
+    );
+  });
+
+  test('two certificates for one domain are refused', () => {
+    expect(
+      problemsOf(config('media: { cdn: { enabled: true, customDomain: media.shop.com, letsEncrypt: true, certificateName: shop } }')),
+    ).toMatch(/buckets\.media\.cdn\.certificateName \(value: "shop"\): cannot be set together with letsEncrypt: true/);
+  });
+
+  test('a custom domain with a scheme is refused', () => {
+    expect(problemsOf(config('media: { cdn: { enabled: true, customDomain: "https://media.shop.com", letsEncrypt: true } }'))).toMatch(
+      /buckets\.media\.cdn\.customDomain .*must be a lowercase host name such as media\.example\.com/,
+    );
+  });
+
+  test('a custom domain on a disabled CDN is refused', () => {
+    expect(problemsOf(config('media: { cdn: { customDomain: media.shop.com, letsEncrypt: true } }'))).toMatch(
+      /buckets\.media\.cdn\.enabled \(value: false\): must be true when customDomain is set/,
+    );
+  });
+});
+
+describe('Kubernetes names and secret keys', () => {
+  test('a namespace that is not a DNS-1123 label is refused', () => {
+    expect(problemsOf(config('media: {}', 'prod: { kubernetes: { namespace: Shop_Prod } }'))).toMatch(
+      /environments\.prod\.kubernetes\.namespace \(value: "Shop_Prod"\): must be a DNS-1123 label/,
+    );
+  });
+
+  test('a secret name that is not a DNS-1123 subdomain is refused', () => {
+    expect(problemsOf(config('media: {}', 'prod: {}', 'kubernetes: { secretName: "Spaces_Credentials" }'))).toMatch(
+      /kubernetes\.secretName \(value: "Spaces_Credentials"\): must be a DNS-1123 subdomain/,
+    );
+  });
+
+  test('two buckets writing the same secret are refused', () => {
+    expect(problemsOf(config('media: {}\n  backups: {}', 'prod: {}', 'kubernetes: { secretName: storage }'))).toMatch(
+      /kubernetes\.secretName \(value: "storage"\): must be unique in namespace shop-prod .*put \{role\} in the name/,
+    );
+  });
+
+  test('a secret key with a space is refused', () => {
+    expect(problemsOf(config('media: {}', 'prod: {}', 'keys: { bucket: "BUCKET NAME" }'))).toMatch(
+      /keys\.bucket \(value: "BUCKET NAME"\): must be a valid Secret key/,
+    );
+  });
+
+  test('an unknown settings field is refused', () => {
+    expect(problemsOf(config('media: {}', 'prod: {}', 'keys: { bukket: BUCKET }'))).toMatch(/keys\.bukket \(value: "BUCKET"\): is not a known field/);
+  });
+
+  test('two fields mapped to the same key are refused', () => {
+    expect(problemsOf(config('media: {}', 'prod: {}', 'keys: { region: SPACES_BUCKET }'))).toMatch(
+      /keys\.region \(value: "SPACES_BUCKET"\): must differ from the key of "bucket"/,
+    );
+  });
+
+  test('the custom profile needs at least one key', () => {
+    expect(problemsOf(config('media: {}', 'prod: {}', 'profile: custom'))).toMatch(/profile \(value: "custom"\): is custom, so keys must name at least one key/);
+  });
+
+  test('a DOKS cluster and a kubeconfig together are refused', () => {
+    expect(problemsOf(config('media: {}', 'prod: {}', 'kubernetes: { cluster: { doks: shop, kubeconfig: ~/.kube/config } }'))).toMatch(
+      /kubernetes\.cluster .*must name either a DOKS cluster \(doks\) or a kubeconfig/,
+    );
+  });
+
+  test('a Deployment name that is not a DNS-1123 label is refused', () => {
+    expect(problemsOf(config('media: {}', 'prod: {}', 'kubernetes: { rolloutDeployments: [Backend] }'))).toMatch(
+      /kubernetes\.rolloutDeployments\[0\] \(value: "Backend"\): must be a DNS-1123 label/,
+    );
+  });
+});
+
+describe('environments', () => {
+  test('an environment declared twice is refused', () => {
+    expect(problemsOf(config('media: {}', 'prod: {}\n  dev: {}\n  prod: { production: false }'))).toMatch(
+      /environments\.prod \(value: "prod"\): is declared twice \(lines \d+ and \d+\): names must be unique \(duplicate environment\)/,
+    );
+  });
+
+  test('an environment name that is not a DNS label is refused', () => {
+    expect(problemsOf(config('media: {}', 'Prod_1: {}'))).toMatch(/environments\.Prod_1 .*must be a DNS-1123 label/);
+  });
+
+  test('an environment named like the shared stack is refused when buckets are shared', () => {
+    expect(problemsOf(config('media: { shared: true }', 'prod: {}\n  shared: {}'))).toMatch(
+      /environments\.shared \(value: "shared"\): is reserved: the stack shop-shared owns the shared buckets/,
+    );
+  });
+
+  test('an override of an undeclared bucket role is refused', () => {
+    expect(problemsOf(config('media: {}', 'prod: { buckets: { static: { versioning: true } } }'))).toMatch(
+      /environments\.prod\.buckets\.static \(value: "static"\): is not a bucket role declared under buckets \(media\)/,
+    );
+  });
+
+  test('an environment override of a shared bucket is refused', () => {
+    expect(problemsOf(config('media: { shared: true }', 'prod: { buckets: { media: { versioning: true } } }'))).toMatch(
+      /environments\.prod\.buckets\.media \(value: "media"\): overrides a shared bucket/,
+    );
+  });
+
+  test('no environment at all is refused', () => {
+    expect(problemsOf(config('media: {}', '{}').replace('environments:\n  {}', 'environments: {}'))).toMatch(
+      /environments \(value: \{\}\): must declare at least one environment/,
+    );
+  });
+});
+
+describe('access model and credentials', () => {
+  test('a bucket policy with a bucket-scoped managed key is refused, saying why', () => {
+    expect(problemsOf(config('media: { access: policy, publicPrefixes: [media] }', 'prod: {}', 'credentials: { mode: managed }'))).toMatch(
+      /environments\.prod\.credentials\.mode \(value: "managed"\): cannot be "managed" while bucket "shop-prod-media" uses access: policy: DigitalOcean refuses a bucket policy on a bucket that has a bucket-scoped \(limited access\) Spaces key/,
+    );
+  });
+
+  test('an unknown access model is refused', () => {
+    expect(problemsOf(config('media: { access: public }'))).toMatch(/buckets\.media\.access \(value: "public"\): must be "acl" or "policy"/);
+  });
+});
+
+describe('unknown fields and shapes', () => {
+  test('a misspelled field is refused by name', () => {
+    expect(problemsOf(config('media: { cros: [] }'))).toMatch(/buckets\.media\.cros \(value: \[\]\): is not a known field/);
+  });
+
+  test('a misspelled top-level field is refused', () => {
+    expect(problemsOf(`${BASE_YAML}\nenvironment: {}`)).toMatch(/environment \(value: \{\}\): is not a known field/);
+  });
+
+  test('a missing required field is reported as required', () => {
+    expect(problemsOf('app: shop\nprovider: digitalocean\nregion: fra1\nenvironments: { prod: {} }')).toMatch(/  - buckets: is required/);
+  });
+
+  test('an invalid app name is refused', () => {
+    expect(problemsOf(BASE_YAML.replace('app: shop', 'app: Shop'))).toMatch(/app \(value: "Shop"\): must be 2 to 32 lowercase letters/);
+  });
+
+  test('an invalid state bucket is refused', () => {
+    expect(problemsOf(config('media: {}', 'prod: {}', 'state: { backend: spaces, bucket: "State_Bucket", region: fra1 }'))).toMatch(
+      /state\.bucket \(value: "State_Bucket"\): must contain only lowercase letters/,
+    );
+  });
+
+  test('YAML that does not parse is refused with its line', () => {
+    expect(problemsOf('app: shop\nbuckets: [unclosed\n')).toMatch(/\(root\) .*is not valid YAML at line \d/);
+  });
+});
+
+describe('the error message', () => {
+  test('lists every problem at once, counted, with path, value and rule', () => {
+    const message = problemsOf(
+      config('media: { name: Bad_Name, region: mars1, cros: [], cdn: { enabled: true, ttl: 5 } }', 'prod: { kubernetes: { namespace: NS } }'),
+    );
+    expect(message).toMatch(/^test\.yaml has 6 problems:\n/);
+    for (const path of ['buckets.media.name', 'buckets.media.region', 'buckets.media.cros', 'buckets.media.cdn.ttl', 'environments.prod.kubernetes.namespace']) {
+      expect(message).toContain(`  - ${path} (value: `);
+    }
+  });
+
+  test('schema problems and cross-field problems are reported together', () => {
+    const message = problemsOf(config('media: { name: shop-media, cros: [] }'));
+    expect(message).toMatch(/buckets\.media\.cros .*is not a known field/);
+    expect(message).toMatch(/buckets\.media\.name .*must be unique/);
+  });
+});
