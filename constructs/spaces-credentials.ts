@@ -54,7 +54,12 @@ export class SpacesCredentials extends Construct implements IStorageCredentials 
     this.key = new SpacesKey(this, 'Key', {
       name: `${props.keyName}-g${generation}`,
       grant: props.buckets.map((bucket) => ({ bucket, permission: 'readwrite' })),
-      lifecycle: { createBeforeDestroy: true, replaceTriggeredBy: [trigger] },
+      lifecycle: {
+        createBeforeDestroy: true,
+        // A plain address: cdktf 0.21 renders a resource here as "${…}", which Terraform refuses
+        // (hashicorp/terraform-cdk#3196).
+        replaceTriggeredBy: [`${trigger.terraformResourceType}.${trigger.friendlyUniqueId}`],
+      },
     });
     this.accessKeyId = this.key.accessKey;
     this.secretAccessKey = this.key.secretKey;

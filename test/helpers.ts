@@ -1,4 +1,5 @@
 import { App } from 'cdktf';
+import type { IConstruct } from 'constructs';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,4 +77,18 @@ export function addresses(synthesized: string): string[] {
   const of = (blocks: TerraformJson['resource'], prefix: string) =>
     Object.entries(blocks ?? {}).flatMap(([type, byName]) => Object.keys(byName).map((name) => `${prefix}${type}.${name}`));
   return [...of(json.resource, ''), ...of(json.data, 'data.')].sort();
+}
+
+/** Warning annotations (Annotations.of(x).addWarning) under a construct. */
+export function warningsOf(scope: IConstruct): string[] {
+  return scope.node
+    .findAll()
+    .flatMap((c) => c.node.metadata)
+    .filter((entry) => entry.type === '@cdktf/warn')
+    .map((entry) => String(entry.data));
+}
+
+/** Matches a cdktf logical id reference such as ${digitalocean_cdn.Cdn_Endpoint_1A2B3C4D.endpoint}. */
+export function ref(type: string, idPrefix: string, attribute: string): string {
+  return expect.stringMatching(new RegExp(`^\\$\\{${type}\\.${idPrefix}_[0-9A-F]{8}\\.${attribute}\\}$`)) as unknown as string;
 }
