@@ -51,8 +51,10 @@ function isPlainObject(value: unknown): value is Plain {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+type DeepPartial<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
+
 /** Objects merge key by key; arrays and scalars in the override replace the base. */
-export function mergeSettings<T>(base: T, override: Partial<T> | undefined): T {
+export function mergeSettings<T>(base: T, override: DeepPartial<T> | undefined): T {
   if (override === undefined) return base;
   if (!isPlainObject(base) || !isPlainObject(override)) return override as T;
   const merged: Plain = { ...base };

@@ -1,0 +1,58 @@
+/**
+ * The synth command as users run it: a real process, its exit code and what it prints.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PROJECT_DIR } from './helpers';
+
+let work: string;
+beforeEach(() => {
+  work = mkdtempSync(join(tmpdir(), 'media-storage-main-'));
+});
+afterEach(() => rmSync(work, { recursive: true, force: true }));
+
+function synth(args: string[], env: Record<string, string> = {}) {
+  return spawnSync(process.execPath, ['--import', 'tsx', join(PROJECT_DIR, 'main.ts'), ...args], {
+    cwd: PROJECT_DIR,
+    env: { ...process.env, CDKTF_OUTDIR: join(work, 'out'), ...env },
+    encoding: 'utf8',
+  });
+}
+
+test('synthesizes storage.yaml into cdktf.out/stacks/<stack>/cdk.tf.json', () => {
+  const result = synth([]);
+  expect(result.status).toBe(0);
+  expect(result.stdout).toMatch(/storage\.yaml: synthesized seance-shared, seance-prod, seance-dev/);
+  for (const stack of ['seance-shared', 'seance-prod', 'seance-dev']) {
+    expect(existsSync(join(work, 'out', 'stacks', stack, 'cdk.tf.json'))).toBe(true);
+  }
+});
+
+test('--config and STORAGE_CONFIG select another file', () => {
+  expect(synth(['--config', 'examples/kms-connect.yaml']).stdout).toMatch(/synthesized kms-connect-prod/);
+  expect(synth([], { STORAGE_CONFIG: 'examples/chronos.yaml' }).stdout).toMatch(/synthesized chronos-prod, chronos-staging, chronos-dev/);
+});
+
+test('an invalid config exits non-zero with the list of problems and no stack trace', () => {
+  const file = join(work, 'bad.yaml');
+  writeFileSync(file, 'app: shop\nprovider: digitalocean\nregion: mars1\nbuckets: { media: { name: Shop } }\nenvironments: { prod: {} }\n');
+  const result = synth(['--config', file]);
+  expect(result.status).toBe(1);
+  expect(result.stderr).toMatch(/bad\.yaml has 3 problems:\n  - region \(value: "mars1"\)/);
+  expect(result.stderr).not.toMatch(/\n\s+at /);
+  expect(existsSync(join(work, 'out'))).toBe(false);
+});
+
+test('a missing config file is reported as such', () => {
+  const result = synth(['--config', join(work, 'nope.yaml')]);
+  expect(result.status).toBe(1);
+  expect(result.stderr).toMatch(/nope\.yaml has 1 problem:\n  - \(root\) .*cannot be read: file not found/);
+});
+
+test('warnings are printed and do not stop synth', () => {
+  const result = synth(['--config', 'examples/chronos.yaml']);
+  expect(result.status).toBe(0);
+  expect(result.stderr).toMatch(/warning: examples\/chronos\.yaml: environments\.dev\.buckets\.media\.cors\[0\]\.allowedOrigins\[0\]/);
+});
