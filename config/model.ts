@@ -2,24 +2,46 @@
  * The resolved configuration: every default applied, every environment override merged, every
  * template expanded. Stacks are built from this model only, never from raw YAML.
  */
-import type { AccessModel, CorsRuleConfig } from './schema';
+import type { S3Flavor } from './s3-compatible';
+import type { AccessModel, CorsRuleConfig, ProviderName } from './schema';
 import type { SecretField, SecretProfileName } from './secret-profiles';
 
 export interface ResolvedCdn {
+  /** Default edge cache lifetime in seconds. */
   readonly ttl: number;
   readonly customDomain?: string;
-  /** How the custom domain gets its certificate; set exactly when customDomain is. */
-  readonly certificate?: { readonly letsEncrypt: true } | { readonly name: string };
+  /**
+   * How the custom domain gets its certificate; set exactly when customDomain is. letsEncrypt and
+   * name on DigitalOcean, arn (ACM) on AWS.
+   */
+  readonly certificate?: { readonly letsEncrypt: true } | { readonly name: string } | { readonly arn: string };
+  /** CloudFront: cache lifetime per public prefix (relative to the environment prefix). */
+  readonly prefixTtls: ReadonlyArray<{ readonly prefix: string; readonly ttl: number }>;
+  /** CloudFront price class. */
+  readonly priceClass?: string;
+}
+
+/** An S3-compatible service (provider: s3-compatible). */
+export interface ResolvedService {
+  readonly endpoint: string;
+  readonly flavor: S3Flavor;
+  readonly forcePathStyle: boolean;
 }
 
 export interface ResolvedLifecycle {
   readonly noncurrentVersionExpirationDays?: number;
-  readonly abortIncompleteMultipartUploadDays: number;
+  /** Unset only where the service has no lifecycle API. */
+  readonly abortIncompleteMultipartUploadDays?: number;
   /** Full prefixes (environment prefix included) and their age limit. */
   readonly expire: ReadonlyArray<{ readonly prefix: string; readonly days: number }>;
+  /** AWS: move objects to a cheaper storage class after an age. */
+  readonly transition?: { readonly days: number; readonly storageClass: string };
 }
 
 export interface ResolvedBucket {
+  readonly provider: ProviderName;
+  /** Set for provider s3-compatible. */
+  readonly service?: ResolvedService;
   readonly role: string;
   readonly name: string;
   readonly region: string;
@@ -35,6 +57,9 @@ export interface ResolvedBucket {
   readonly publicPrefixes: readonly string[];
   readonly privatePrefixes: readonly string[];
   readonly logging?: { readonly targetBucket: string; readonly prefix: string };
+  /** AWS: SSE-KMS with this key; SSE-S3 when absent. */
+  readonly encryption?: { readonly kmsKeyArn?: string };
+  readonly objectLock: boolean;
   readonly preventDestroy: boolean;
   /** Prefixes of the environments stored in this bucket ('' for a bucket of its own). */
   readonly environmentPrefixes: readonly string[];
@@ -66,6 +91,11 @@ export interface ResolvedCredentials {
 }
 
 export interface ResolvedEnvironment {
+  readonly provider: ProviderName;
+  /** Region of the environment's stack (its own buckets default to it). */
+  readonly region: string;
+  /** Set for provider s3-compatible. */
+  readonly service?: ResolvedService;
   readonly name: string;
   readonly stackName: string;
   readonly production: boolean;
@@ -90,7 +120,8 @@ export type ResolvedState =
 
 export interface ResolvedConfig {
   readonly app: string;
-  readonly provider: 'digitalocean';
+  /** The top-level provider: the provider of shared buckets. */
+  readonly provider: ProviderName;
   readonly state: ResolvedState;
   /** Buckets owned by the <app>-shared stack. */
   readonly sharedBuckets: readonly ResolvedBucket[];

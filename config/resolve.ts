@@ -3,15 +3,18 @@
  * names after template expansion, uniqueness, region against endpoint, access model against
  * credentials, production safeguards.
  */
-import { regionOfSpacesEndpoint, spacesEndpoint } from './digitalocean';
+import { spacesEndpoint } from './digitalocean';
 import type {
   ResolvedBucket,
   ResolvedCdn,
   ResolvedConfig,
   ResolvedEnvironment,
   ResolvedKubernetes,
+  ResolvedService,
   ResolvedState,
 } from './model';
+import { bucketProblems, defaultAccess, supportsLifecycle } from './provider-rules';
+import { awsS3Endpoint } from './s3-compatible';
 import { SHARED_STACK_SUFFIX } from './model';
 import {
   bucketNameProblems,
@@ -21,7 +24,7 @@ import {
   normalizePrefix,
   prefixProblems,
 } from './rules';
-import type { BucketSettings, CdnConfig, KubernetesConfig, StorageConfig } from './schema';
+import type { BucketSettings, CdnConfig, KubernetesConfig, ProviderName, ServiceConfig, StorageConfig } from './schema';
 import { secretKeyNames, type SecretField } from './secret-profiles';
 
 export type IssuePath = ReadonlyArray<string | number>;
@@ -43,7 +46,7 @@ const DEFAULT_SECRET_NAME = '{app}-{role}-storage';
 const DEFAULT_STATE_DIRECTORY = '.terraform-state';
 const DEFAULT_STATE_KEY_PREFIX = 'cdktf-media-storage';
 const DEFAULT_ABORT_MULTIPART_DAYS = 7;
-const DEFAULT_CDN_TTL = 3600;
+const DEFAULT_CDN_TTL: Record<ProviderName, number> = { digitalocean: 3600, aws: 86400, 's3-compatible': 0 };
 
 type Plain = Record<string, unknown>;
 
@@ -91,6 +94,29 @@ export function resolveConfig(config: StorageConfig): Resolution {
   const isProduction = (env: string) =>
     config.environments[env].production ?? (env === 'prod' || env === 'production');
 
+  // --- where each environment lives --------------------------------------------------------------
+  const resolveService = (service: ServiceConfig | undefined): ResolvedService | undefined =>
+    service === undefined
+      ? undefined
+      : { endpoint: service.endpoint.replace(/\/$/, ''), flavor: service.flavor, forcePathStyle: service.forcePathStyle ?? service.flavor === 'minio' };
+  const targets = new Map(
+    envNames.map((env) => {
+      const envConfig = config.environments[env];
+      const provider = envConfig.provider ?? config.provider;
+      const service = resolveService(mergeSettings(config.service, envConfig.service));
+      if (provider === 's3-compatible' && service === undefined) {
+        error(['environments', env, 'service'], undefined, 'is required for provider s3-compatible: set service.endpoint and service.flavor (here or at the top level)');
+      }
+      if (provider !== 's3-compatible' && envConfig.service !== undefined) {
+        error(['environments', env, 'service'], envConfig.service, `is only used with provider s3-compatible (this environment uses ${provider})`);
+      }
+      return [env, { provider, service, region: envConfig.region ?? config.region }] as const;
+    }),
+  );
+  if (config.provider !== 's3-compatible' && config.service !== undefined && ![...targets.values()].some((t) => t.provider === 's3-compatible')) {
+    error(['service'], config.service, `is only used with provider s3-compatible (the provider is ${config.provider})`);
+  }
+
   // --- environment prefixes -------------------------------------------------------------------
   const prefixes = new Map<string, string>();
   for (const env of envNames) {
@@ -124,8 +150,12 @@ export function resolveConfig(config: StorageConfig): Resolution {
   const resolveBucket = (role: string, env: string | undefined): ResolvedBucket => {
     const { shared, ...base } = config.buckets[role];
     const settings: BucketSettings = mergeSettings(base, env === undefined ? undefined : config.environments[env].buckets?.[role]);
-    const envRegion = env === undefined ? undefined : config.environments[env].region;
-    const region = settings.region ?? envRegion ?? config.region;
+    const target =
+      env === undefined
+        ? { provider: config.provider, service: resolveService(config.service), region: config.region }
+        : targets.get(env)!;
+    const { provider, service } = target;
+    const region = settings.region ?? target.region;
     const name = expand(settings.name ?? (shared ? DEFAULT_BUCKET_NAME.shared : DEFAULT_BUCKET_NAME.own), {
       app: config.app, env, role,
     });
@@ -138,17 +168,17 @@ export function resolveConfig(config: StorageConfig): Resolution {
       bucketNames.set(name, namePath);
     }
 
-    const endpoint = settings.endpoint ?? spacesEndpoint(region);
-    if (settings.endpoint !== undefined) {
-      const endpointRegion = regionOfSpacesEndpoint(settings.endpoint);
-      if (endpointRegion === undefined) {
-        error(settingPath(env, role, 'endpoint'), settings.endpoint,
-          'must be a Spaces endpoint of the form https://<region>.digitaloceanspaces.com');
-      } else if (endpointRegion !== region) {
-        error(settingPath(env, role, 'endpoint'), settings.endpoint,
-          `names region "${endpointRegion}" but the bucket is in "${region}": the region must match the endpoint`);
-      }
+    const access = settings.access ?? defaultAccess(provider, service);
+    for (const problem of bucketProblems({ provider, service, region, stackRegion: target.region, settings, access })) {
+      const [field, ...rest] = problem.field;
+      (problem.warning === true ? warn : error)([...settingPath(env, role, field), ...rest], problem.value, problem.message);
     }
+    const endpoint =
+      provider === 'digitalocean'
+        ? (settings.endpoint ?? spacesEndpoint(region))
+        : provider === 'aws'
+          ? (settings.endpoint ?? awsS3Endpoint(region))
+          : (service?.endpoint ?? '');
 
     const envList = shared ? envNames : env === undefined ? [] : [env];
     const environmentPrefixes = envList.map((e) => prefixes.get(e) ?? '');
@@ -182,7 +212,7 @@ export function resolveConfig(config: StorageConfig): Resolution {
       });
     });
 
-    const cdn = resolveCdn(settings.cdn, settingPath(env, role, 'cdn'), error);
+    const cdn = resolveCdn(provider, settings.cdn, settingPath(env, role, 'cdn'), error);
 
     const lifecycleSettings = settings.lifecycle ?? {};
     const expire = (lifecycleSettings.expire ?? []).flatMap((rule, i) => {
@@ -207,6 +237,8 @@ export function resolveConfig(config: StorageConfig): Resolution {
     }
 
     return {
+      provider,
+      service,
       role,
       name,
       region,
@@ -215,21 +247,35 @@ export function resolveConfig(config: StorageConfig): Resolution {
       versioning,
       lifecycle: {
         noncurrentVersionExpirationDays: lifecycleSettings.noncurrentVersionExpirationDays,
-        abortIncompleteMultipartUploadDays: lifecycleSettings.abortIncompleteMultipartUploadDays ?? DEFAULT_ABORT_MULTIPART_DAYS,
+        abortIncompleteMultipartUploadDays:
+          lifecycleSettings.abortIncompleteMultipartUploadDays ??
+          (supportsLifecycle(provider, service) ? DEFAULT_ABORT_MULTIPART_DAYS : undefined),
         expire,
+        transition: lifecycleSettings.transition,
       },
       cors,
       cdn,
-      access: settings.access ?? 'acl',
+      access,
       publicPrefixes,
       privatePrefixes,
       logging,
+      encryption: settings.encryption,
+      objectLock: settings.objectLock ?? false,
       preventDestroy: settings.preventDestroy ?? production,
       environmentPrefixes,
     };
   };
 
   const sharedBuckets = sharedRoles.map((role) => resolveBucket(role, undefined));
+  if (sharedBuckets.length > 0) {
+    for (const env of envNames) {
+      const target = targets.get(env)!;
+      if (target.provider !== config.provider || JSON.stringify(target.service) !== JSON.stringify(resolveService(config.service))) {
+        error(['environments', env, config.environments[env].provider !== undefined ? 'provider' : 'service'], target.provider,
+          `must match the top-level provider and service: the shared bucket "${sharedBuckets[0].name}" lives there and every environment uses it`);
+      }
+    }
+  }
   for (const env of envNames) {
     for (const role of Object.keys(config.environments[env].buckets ?? {})) {
       if (!roles.includes(role)) {
@@ -248,7 +294,12 @@ export function resolveConfig(config: StorageConfig): Resolution {
     const buckets = roles.map((role) => (config.buckets[role].shared ? sharedBuckets.find((b) => b.role === role)! : resolveBucket(role, env)));
     const credentials = mergeSettings(config.credentials ?? {}, envConfig.credentials);
     const mode = credentials.mode ?? 'supplied';
-    if (mode === 'managed') {
+    const target = targets.get(env)!;
+    if (mode === 'managed' && target.provider === 's3-compatible') {
+      error(['environments', env, 'credentials', 'mode'], mode,
+        `cannot be "managed" on s3-compatible: ${target.service?.flavor ?? 'the service'} keys are created in the service's console or API, not through the S3 API; supply them as variables`);
+    }
+    if (mode === 'managed' && target.provider === 'digitalocean') {
       for (const bucket of buckets.filter((b) => b.access === 'policy')) {
         error(['environments', env, 'credentials', 'mode'], mode,
           `cannot be "managed" while bucket "${bucket.name}" uses access: policy: DigitalOcean refuses a bucket policy on a bucket that has a bucket-scoped (limited access) Spaces key. Use supplied keys with the policy model, or access: acl with managed keys`);
@@ -259,7 +310,7 @@ export function resolveConfig(config: StorageConfig): Resolution {
         'only rotates managed keys; supplied keys rotate by changing the variables');
     }
 
-    const profile = envConfig.profile ?? config.profile ?? 'spaces';
+    const profile = envConfig.profile ?? config.profile ?? (target.provider === 'digitalocean' ? 'spaces' : 's3');
     const keys = secretKeyNames(profile, mergeSettings(config.keys ?? {}, envConfig.keys));
     const keysPath = (field?: string): IssuePath => [
       ...(envConfig.keys !== undefined || envConfig.profile !== undefined ? ['environments', env] : []),
@@ -316,6 +367,9 @@ export function resolveConfig(config: StorageConfig): Resolution {
     }
 
     return {
+      provider: target.provider,
+      region: target.region,
+      service: target.service,
       name: env,
       stackName: `${config.app}-${env}`,
       production: isProduction(env),
@@ -348,22 +402,26 @@ export function resolveConfig(config: StorageConfig): Resolution {
 }
 
 function resolveCdn(
+  provider: ProviderName,
   cdn: CdnConfig | undefined,
   path: IssuePath,
   error: (path: IssuePath, value: unknown, message: string) => void,
 ): ResolvedCdn | undefined {
   if (cdn === undefined) return undefined;
+  if (provider === 's3-compatible') return undefined; // refused in provider-rules
   if (cdn.letsEncrypt === true && cdn.certificateName !== undefined) {
     error([...path, 'certificateName'], cdn.certificateName, 'cannot be set together with letsEncrypt: true; choose one certificate');
   }
-  const hasCertificate = cdn.letsEncrypt === true || cdn.certificateName !== undefined;
+  const hasCertificate = cdn.letsEncrypt === true || cdn.certificateName !== undefined || cdn.certificateArn !== undefined;
   if (cdn.customDomain !== undefined && !hasCertificate) {
     error([...path, 'customDomain'], cdn.customDomain,
-      'needs a certificate: set letsEncrypt: true (the domain must be in DigitalOcean DNS) or certificateName (an existing certificate)');
+      provider === 'aws'
+        ? 'needs a certificate: set certificateArn (an ACM certificate in us-east-1 covering the domain)'
+        : 'needs a certificate: set letsEncrypt: true (the domain must be in DigitalOcean DNS) or certificateName (an existing certificate)');
   }
   if (cdn.customDomain === undefined && hasCertificate) {
-    error([...path, cdn.letsEncrypt === true ? 'letsEncrypt' : 'certificateName'],
-      cdn.letsEncrypt === true ? true : cdn.certificateName, 'needs customDomain: a certificate is only used for a custom domain');
+    const field = cdn.letsEncrypt === true ? 'letsEncrypt' : cdn.certificateName !== undefined ? 'certificateName' : 'certificateArn';
+    error([...path, field], cdn[field], 'needs customDomain: a certificate is only used for a custom domain');
   }
   if (cdn.enabled !== true) {
     if (cdn.customDomain !== undefined) {
@@ -373,9 +431,16 @@ function resolveCdn(
   }
   let certificate: ResolvedCdn['certificate'];
   if (cdn.customDomain !== undefined) {
-    certificate = cdn.letsEncrypt === true ? { letsEncrypt: true } : { name: cdn.certificateName ?? '' };
+    if (cdn.certificateArn !== undefined) certificate = { arn: cdn.certificateArn };
+    else certificate = cdn.letsEncrypt === true ? { letsEncrypt: true } : { name: cdn.certificateName ?? '' };
   }
-  return { ttl: cdn.ttl ?? DEFAULT_CDN_TTL, customDomain: cdn.customDomain, certificate };
+  return {
+    ttl: cdn.ttl ?? DEFAULT_CDN_TTL[provider],
+    customDomain: cdn.customDomain,
+    certificate,
+    prefixTtls: Object.entries(cdn.prefixTtls ?? {}).map(([prefix, ttl]) => ({ prefix: normalizePrefix(prefix), ttl })),
+    priceClass: cdn.priceClass,
+  };
 }
 
 function resolveState(config: StorageConfig): ResolvedState {

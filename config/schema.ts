@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { CDN_TTLS, SPACES_REGIONS } from './digitalocean';
+import { CLOUDFRONT_PRICE_CLASSES, S3_FLAVORS, TRANSITION_STORAGE_CLASSES } from './s3-compatible';
 import {
   CORS_ORIGIN,
   CORS_ORIGIN_RULE,
@@ -31,7 +32,17 @@ function oneOf<const T extends string | number>(values: readonly T[], rule: stri
     .meta({ enum: [...values] }) as unknown as z.ZodType<T, T>;
 }
 
-const region = oneOf(SPACES_REGIONS, `must be a Spaces region the DigitalOcean provider accepts (${SPACES_REGIONS.join(', ')})`);
+export const PROVIDERS = ['digitalocean', 'aws', 's3-compatible'] as const;
+export type ProviderName = (typeof PROVIDERS)[number];
+
+// Which regions are valid depends on the provider, which an environment may override: checked
+// in resolve.ts. Editors still get the Spaces regions as suggestions.
+const region = z
+  .string()
+  .min(1, { error: 'must not be empty' })
+  .meta({ examples: [...SPACES_REGIONS, 'us-east-1', 'eu-central-1', 'auto'] });
+
+const spacesRegion = oneOf(SPACES_REGIONS, `must be a Spaces region the DigitalOcean provider accepts (${SPACES_REGIONS.join(', ')})`);
 
 const days = z.int({ error: 'must be a whole number of days' }).min(1, { error: 'must be at least 1 day' });
 
@@ -75,25 +86,48 @@ export const LifecycleSchema = z
       )
       .optional()
       .describe('Objects deleted after an age, per prefix (e.g. tmp/ after 7 days).'),
+    transition: z
+      .strictObject({
+        days: days.describe('Age in days after which objects move to the cheaper class.'),
+        storageClass: oneOf(TRANSITION_STORAGE_CLASSES, `must be one of ${TRANSITION_STORAGE_CLASSES.join(', ')}`),
+      })
+      .optional()
+      .describe('AWS only: move objects to a cheaper storage class after an age.'),
   })
   .describe('Lifecycle rules.');
 
 export const CdnSchema = z
   .strictObject({
     enabled: z.boolean().optional().describe('Serve the bucket through the DigitalOcean CDN. Default: false.'),
-    ttl: oneOf(CDN_TTLS, `must be one of the TTLs DigitalOcean accepts: ${CDN_TTLS.join(', ')} (seconds)`)
+    ttl: z
+      .int({ error: 'must be a whole number of seconds' })
+      .min(0, { error: 'must not be negative' })
+      .max(31536000, { error: 'must be at most 31536000 (one year)' })
+      .meta({ examples: [...CDN_TTLS] })
       .optional()
-      .describe('Edge cache lifetime in seconds. Default: 3600.'),
+      .describe(`Edge cache lifetime in seconds. DigitalOcean accepts ${CDN_TTLS.join(', ')}. Default: 3600 (DigitalOcean), 86400 (CloudFront).`),
+    prefixTtls: z
+      .record(z.string(), z.int({ error: 'must be a whole number of seconds' }).min(0).max(31536000))
+      .optional()
+      .describe('CloudFront only: cache lifetime per public prefix, e.g. { static: 31536000 } for long-cached static files.'),
+    priceClass: oneOf(CLOUDFRONT_PRICE_CLASSES, `must be one of ${CLOUDFRONT_PRICE_CLASSES.join(', ')}`)
+      .optional()
+      .describe('CloudFront only: edge locations used. Default: PriceClass_100.'),
     customDomain: z
       .string()
       .regex(HOSTNAME, { error: HOSTNAME_RULE })
       .optional()
-      .describe('Serve the CDN under this host name. Needs a certificate (letsEncrypt or certificateName).'),
+      .describe('Serve the CDN under this host name. Needs a certificate (letsEncrypt or certificateName on DigitalOcean, certificateArn on AWS).'),
     letsEncrypt: z
       .boolean()
       .optional()
       .describe('Issue a Let\'s Encrypt certificate for customDomain. The domain must be managed in DigitalOcean DNS.'),
-    certificateName: z.string().min(1).optional().describe('Name of an existing DigitalOcean certificate for customDomain.'),
+    certificateName: z.string().min(1).optional().describe('DigitalOcean: name of an existing certificate for customDomain.'),
+    certificateArn: z
+      .string()
+      .regex(/^arn:aws:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/, { error: 'must be an ACM certificate ARN (arn:aws:acm:us-east-1:<account>:certificate/<id>)' })
+      .optional()
+      .describe('CloudFront: ACM certificate for customDomain; CloudFront only accepts certificates in us-east-1.'),
   })
   .describe('CDN in front of the bucket.');
 
@@ -112,7 +146,7 @@ export const BucketSettingsSchema = z.strictObject({
     .string()
     .optional()
     .describe('Bucket name; may use {app}, {env} and {role}. Default: {app}-{role} for a shared bucket, {app}-{env}-{role} otherwise.'),
-  region: region.optional().describe('Spaces region. Default: the top-level region.'),
+  region: region.optional().describe('Bucket region. Default: the environment\'s region, else the top-level region.'),
   endpoint: z
     .string()
     .optional()
@@ -135,6 +169,20 @@ export const BucketSettingsSchema = z.strictObject({
     .optional()
     .describe('Prefixes (relative to the environment prefix) that stay private: presigned URLs only. Default: none.'),
   logging: LoggingSchema.optional(),
+  encryption: z
+    .strictObject({
+      kmsKeyArn: z
+        .string()
+        .regex(/^arn:aws:kms:[a-z0-9-]+:\d{12}:(key|alias)\/[A-Za-z0-9/_-]+$/, { error: 'must be a KMS key or alias ARN' })
+        .optional()
+        .describe('Encrypt with this KMS key (SSE-KMS). Default: SSE-S3 (AES256).'),
+    })
+    .optional()
+    .describe('AWS only: default encryption. Buckets are always encrypted; this picks the key.'),
+  objectLock: z
+    .boolean()
+    .optional()
+    .describe('Create the bucket with S3 Object Lock enabled (needs versioning; cannot be added to an existing bucket). Default: false.'),
   preventDestroy: z
     .boolean()
     .optional()
@@ -195,8 +243,28 @@ const keys = z
   )
   .describe("Key names by field, renaming or adding to the profile's.");
 
+const provider = oneOf(PROVIDERS, `must be one of ${PROVIDERS.join(', ')}`);
+
+export const ServiceSchema = z
+  .strictObject({
+    endpoint: z
+      .string()
+      .regex(/^https?:\/\/[a-z0-9.-]+(:\d{1,5})?\/?$/, { error: 'must be an http(s) URL without a path, e.g. https://<account>.r2.cloudflarestorage.com' })
+      .describe('S3 API endpoint of the service.'),
+    flavor: oneOf(S3_FLAVORS, `must be one of ${S3_FLAVORS.join(', ')}`).describe(
+      'Which service it is: decides which bucket features may be asked for.',
+    ),
+    forcePathStyle: z
+      .boolean()
+      .optional()
+      .describe('Address buckets as <endpoint>/<bucket> instead of <bucket>.<endpoint host>. Default: true for minio, false otherwise.'),
+  })
+  .describe('provider: s3-compatible only: the service.');
+
 export const EnvironmentSchema = z
   .strictObject({
+    provider: provider.optional().describe('Where this environment\'s buckets live. Default: the top-level provider.'),
+    service: ServiceSchema.optional(),
     production: z
       .boolean()
       .optional()
@@ -232,7 +300,7 @@ export const StateSchema = z
     z.strictObject({
       backend: z.literal('spaces'),
       bucket: z.string().describe('Existing Spaces bucket holding the state (create it once, by hand, versioned).'),
-      region: region,
+      region: spacesRegion,
       keyPrefix: z.string().optional().describe('Key prefix of state objects: <keyPrefix>/<stack>.tfstate. Default: cdktf-media-storage.'),
       lockfile: z
         .boolean()
@@ -251,8 +319,9 @@ export const ConfigSchema = z
         error: 'must be 2 to 32 lowercase letters, digits and hyphens, starting with a letter',
       })
       .describe('Application name: stack names are <app>-<env>.'),
-    provider: oneOf(['digitalocean'], 'must be "digitalocean"').describe('Where the buckets live.'),
-    region: region.describe('Default region of the buckets.'),
+    provider: provider.describe('Where the buckets live: digitalocean (Spaces), aws (S3 + CloudFront) or s3-compatible (MinIO, R2, B2, …).'),
+    service: ServiceSchema.optional(),
+    region: region.describe('Default region of the buckets (a Spaces region, an AWS region, or what the S3-compatible service expects, e.g. auto for R2).'),
     state: StateSchema.optional(),
     credentials: CredentialsSchema.optional(),
     profile: profile.optional(),
@@ -282,3 +351,4 @@ export type LifecycleConfig = z.infer<typeof LifecycleSchema>;
 export type CdnConfig = z.infer<typeof CdnSchema>;
 export type StateConfig = z.infer<typeof StateSchema>;
 export type AccessModel = (typeof ACCESS_MODELS)[number];
+export type ServiceConfig = z.infer<typeof ServiceSchema>;

@@ -35,7 +35,7 @@ export const SECRET_FIELD_DESCRIPTIONS: Record<SecretField, string> = {
   pathPrefix: "the environment's path prefix inside the bucket, e.g. prod (empty for a bucket of its own)",
   publicBaseUrl: 'URL under which public objects of the environment are served, CDN first',
   defaultAcl: 'canned ACL the app should upload public files with (public-read under the acl access model, private otherwise)',
-  addressingStyle: 'S3 addressing style the app must use (virtual)',
+  addressingStyle: 'S3 addressing style the app must use: virtual, or path for services that need it',
   publicPrefixes: 'comma-separated prefixes, relative to the path prefix, whose objects are public',
   privatePrefixes: 'comma-separated prefixes, relative to the path prefix, whose objects are private (presigned URLs only)',
 };
@@ -50,6 +50,16 @@ export const SECRET_PROFILES = {
     endpoint: 'SPACES_ENDPOINT',
     cdnEndpoint: 'SPACES_CDN_ENDPOINT',
     pathPrefix: 'SPACES_PATH_PREFIX',
+  },
+  /** The S3 counterpart of `spaces`, for AWS and S3-compatible services. */
+  s3: {
+    accessKeyId: 'S3_ACCESS_KEY_ID',
+    secretAccessKey: 'S3_SECRET_ACCESS_KEY',
+    bucket: 'S3_BUCKET',
+    region: 'S3_REGION',
+    endpoint: 'S3_ENDPOINT',
+    cdnEndpoint: 'S3_CDN_ENDPOINT',
+    pathPrefix: 'S3_PATH_PREFIX',
   },
   /** The settings django-storages' S3 backend reads (seeds 000, 001, 004). */
   'django-storages': {

@@ -1,7 +1,8 @@
 import type { Construct } from 'constructs';
-import type { ResolvedBucket } from '../config/model';
+import type { ResolvedBucket, ResolvedCdn } from '../config/model';
 import { joinPrefix } from '../config/rules';
 import { SpacesMediaBucket } from '../constructs/spaces-bucket';
+import type { SpacesCdnProps } from '../constructs/spaces-cdn';
 
 /** `media` → `Media`, `user-uploads` → `UserUploads`: construct ids are stable PascalCase. */
 export function pascalCase(name: string): string {
@@ -24,7 +25,7 @@ function spacesBucket(scope: Construct, bucket: ResolvedBucket, production: bool
     lifecycle: bucket.lifecycle,
     cors: bucket.cors,
     publicReadPrefixes,
-    cdn: bucket.cdn,
+    cdn: bucket.cdn === undefined ? undefined : { ttl: bucket.cdn.ttl, customDomain: bucket.cdn.customDomain, certificate: spacesCertificate(bucket.cdn) },
     preventDestroy: bucket.preventDestroy,
     production,
   });
@@ -49,4 +50,11 @@ export function spacesBuckets(
     });
   }
   return created;
+}
+
+/** The config refuses ACM certificates for Spaces; only Let's Encrypt or a named certificate get here. */
+function spacesCertificate(cdn: ResolvedCdn): SpacesCdnProps['certificate'] {
+  const certificate = cdn.certificate;
+  if (certificate === undefined || 'letsEncrypt' in certificate || 'name' in certificate) return certificate;
+  throw new Error(`An ACM certificate (${certificate.arn}) cannot serve a DigitalOcean CDN`);
 }

@@ -10,10 +10,11 @@ test('the committed JSON Schema is generated from the current config definition 
   expect(readFileSync(join(PROJECT_DIR, JSON_SCHEMA_FILE), 'utf8')).toBe(configJsonSchema());
 });
 
-test('the JSON Schema refuses unknown fields and lists the accepted regions', () => {
+test('the JSON Schema refuses unknown fields and suggests regions and providers', () => {
   const schema = JSON.parse(configJsonSchema());
   expect(schema.additionalProperties).toBe(false);
-  expect(schema.properties.region.enum).toContain('sfo3');
+  expect(schema.properties.region.examples).toContain('sfo3');
+  expect(schema.properties.provider.enum).toEqual(['digitalocean', 'aws', 's3-compatible']);
 });
 
 test.each(['storage.yaml', ...examples])('%s points editors at the JSON Schema', (file) => {

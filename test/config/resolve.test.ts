@@ -59,6 +59,8 @@ describe('defaults', () => {
       ttl: 3600,
       customDomain: undefined,
       certificate: undefined,
+      prefixTtls: [],
+      priceClass: undefined,
     });
   });
 });

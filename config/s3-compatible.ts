@@ -1,0 +1,45 @@
+/**
+ * What each S3-compatible service implements through its S3 API, so a stack never emits a
+ * resource the service answers with NotImplemented (the AWS provider then fails every plan,
+ * e.g. terraform-provider-aws#25660 for R2).
+ *
+ * Sources: each service's S3 compatibility documentation (R2 "S3 API compatibility", Backblaze B2
+ * "S3 compatible API", MinIO's S3 API compatibility list). `generic` assumes the common core only.
+ */
+export const S3_FLAVORS = ['minio', 'r2', 'b2', 'generic'] as const;
+export type S3Flavor = (typeof S3_FLAVORS)[number];
+
+export const S3_FEATURES = ['versioning', 'lifecycle', 'cors', 'bucketPolicy', 'acl', 'objectLock'] as const;
+export type S3Feature = (typeof S3_FEATURES)[number];
+
+export const S3_CAPABILITIES: Readonly<Record<S3Flavor, Readonly<Record<S3Feature, boolean>>>> = {
+  // MinIO: versioning, ILM lifecycle, bucket policies and object lock; no ACLs, no per-bucket CORS API.
+  minio: { versioning: true, lifecycle: true, cors: false, bucketPolicy: true, acl: false, objectLock: true },
+  // R2: CORS and lifecycle; no versioning, policies, ACLs or object lock through the S3 API.
+  r2: { versioning: false, lifecycle: true, cors: true, bucketPolicy: false, acl: false, objectLock: false },
+  // B2: CORS, canned ACLs and object lock; versioning and lifecycle only through B2's own API.
+  b2: { versioning: false, lifecycle: false, cors: true, bucketPolicy: false, acl: true, objectLock: true },
+  generic: { versioning: true, lifecycle: true, cors: true, bucketPolicy: true, acl: false, objectLock: false },
+};
+
+export const S3_FEATURE_NAMES: Readonly<Record<S3Feature, string>> = {
+  versioning: 'versioning',
+  lifecycle: 'lifecycle rules',
+  cors: 'CORS rules',
+  bucketPolicy: 'bucket policies',
+  acl: 'ACLs',
+  objectLock: 'object lock',
+};
+
+/** AWS regions look like us-east-1, eu-central-2, us-gov-west-1. */
+export const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
+
+/** `https://s3.<region>.amazonaws.com`: the regional S3 endpoint. */
+export function awsS3Endpoint(region: string): string {
+  return `https://s3.${region}.amazonaws.com`;
+}
+
+/** S3 storage classes a lifecycle rule may transition objects to. */
+export const TRANSITION_STORAGE_CLASSES = ['STANDARD_IA', 'ONEZONE_IA', 'INTELLIGENT_TIERING', 'GLACIER_IR', 'GLACIER', 'DEEP_ARCHIVE'] as const;
+
+export const CLOUDFRONT_PRICE_CLASSES = ['PriceClass_100', 'PriceClass_200', 'PriceClass_All'] as const;
