@@ -4,7 +4,7 @@
  */
 import { CDN_TTLS, regionOfSpacesEndpoint, SPACES_REGIONS } from './digitalocean';
 import type { ResolvedService } from './model';
-import { AWS_REGION, S3_CAPABILITIES, S3_FEATURE_NAMES, type S3Feature } from './s3-compatible';
+import { AWS_REGION, capabilitiesOf, S3_FEATURE_NAMES, type S3Feature } from './s3-compatible';
 import type { BucketSettings, ProviderName } from './schema';
 
 /** A problem with one field of the effective bucket settings (path relative to the bucket). */
@@ -41,16 +41,16 @@ export function bucketProblems(context: BucketContext): SettingProblem[] {
 export function defaultAccess(provider: ProviderName, service: ResolvedService | undefined): 'acl' | 'policy' {
   if (provider === 'digitalocean') return 'acl';
   if (provider === 'aws' || service === undefined) return 'policy';
-  const can = S3_CAPABILITIES[service.flavor];
+  const can = capabilitiesOf(service.flavor);
   return can.bucketPolicy || !can.acl ? 'policy' : 'acl';
 }
 
 /** Whether a default lifecycle rule (abort incomplete multipart uploads) can be emitted. */
 export function supportsLifecycle(provider: ProviderName, service: ResolvedService | undefined): boolean {
-  return provider !== 's3-compatible' || (service !== undefined && S3_CAPABILITIES[service.flavor].lifecycle);
+  return provider !== 's3-compatible' || (service !== undefined && capabilitiesOf(service.flavor).lifecycle);
 }
 
-const notOn = (what: string, provider: string) => `is not available on ${provider}`+ (what === '' ? '' : `: ${what}`);
+const notOn = (why: string, provider: string) => `is not available on ${provider}: ${why}`;
 
 function spacesProblems({ region, settings }: BucketContext): SettingProblem[] {
   const problems: SettingProblem[] = [];
@@ -158,7 +158,7 @@ function awsProblems({ region, stackRegion, settings, access }: BucketContext): 
 function s3CompatibleProblems({ service, settings, access }: BucketContext): SettingProblem[] {
   if (service === undefined) return []; // reported once for the environment
   const problems: SettingProblem[] = [];
-  const can = S3_CAPABILITIES[service.flavor];
+  const can = capabilitiesOf(service.flavor);
   const unsupported = (feature: S3Feature, field: SettingProblem['field'], value: unknown) =>
     problems.push({
       field,
@@ -181,8 +181,8 @@ function s3CompatibleProblems({ service, settings, access }: BucketContext): Set
     if (access === 'acl' && !can.acl) unsupported('acl', ['access'], access);
   }
   if (settings.objectLock === true && !can.objectLock) unsupported('objectLock', ['objectLock'], true);
-  if (settings.cdn !== undefined) {
-    problems.push({ field: ['cdn'], value: settings.cdn, message: notOn('put the service\'s own CDN or custom domain in front of the bucket', 's3-compatible') });
+  if (settings.cdn?.enabled === true) {
+    problems.push({ field: ['cdn', 'enabled'], value: true, message: notOn('put the service\'s own CDN or custom domain in front of the bucket', 's3-compatible') });
   }
   if (settings.encryption !== undefined) {
     problems.push({ field: ['encryption'], value: settings.encryption, message: notOn('default encryption is AWS-specific', 's3-compatible') });

@@ -365,3 +365,140 @@ describe('the error message', () => {
     expect(message).toMatch(/buckets\.media\.name .*must be unique/);
   });
 });
+
+describe('AWS', () => {
+  const aws = (bucket: string, extra = '', environments = 'prod: {}') =>
+    `app: shop\nprovider: aws\nregion: us-east-1\n${extra}\nbuckets:\n  media: ${bucket}\nenvironments:\n  ${environments}\n`;
+
+  test('a region that is not an AWS region is refused', () => {
+    expect(problemsOf(aws('{}').replace('region: us-east-1', 'region: sfo3'))).toMatch(
+      /buckets\.media\.region \(value: "sfo3"\): must be an AWS region such as us-east-1/,
+    );
+  });
+
+  test('a bucket in another region than its environment is refused', () => {
+    expect(problemsOf(aws('{ region: eu-west-1 }'))).toMatch(
+      /buckets\.media\.region \(value: "eu-west-1"\): must be the environment's region "us-east-1"/,
+    );
+  });
+
+  test('an endpoint of another region is refused', () => {
+    expect(problemsOf(aws('{ endpoint: "https://s3.eu-west-1.amazonaws.com" }'))).toMatch(
+      /buckets\.media\.endpoint .*names region "eu-west-1" but the bucket is in "us-east-1"/,
+    );
+  });
+
+  test('the acl access model is refused: new buckets have ACLs disabled', () => {
+    expect(problemsOf(aws('{ access: acl }'))).toMatch(/buckets\.media\.access \(value: "acl"\): is not available on aws: new S3 buckets have ACLs disabled/);
+  });
+
+  test('a CloudFront certificate outside us-east-1 is refused', () => {
+    expect(
+      problemsOf(aws('{ cdn: { enabled: true, customDomain: media.shop.com, certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/abc" } }')),
+    ).toMatch(/buckets\.media\.cdn\.certificateArn .*must be a certificate in us-east-1: CloudFront only uses ACM certificates from that region/);
+  });
+
+  test('a custom domain without an ACM certificate is refused', () => {
+    expect(problemsOf(aws('{ cdn: { enabled: true, customDomain: media.shop.com } }'))).toMatch(
+      /buckets\.media\.cdn\.customDomain .*needs a certificate: set certificateArn/,
+    );
+  });
+
+  test('a Let\'s Encrypt certificate is refused on AWS', () => {
+    expect(problemsOf(aws('{ cdn: { enabled: true, customDomain: media.shop.com, letsEncrypt: true } }'))).toMatch(
+      /buckets\.media\.cdn\.letsEncrypt \(value: true\): is not available on aws: use certificateArn/,
+    );
+  });
+
+  test('a cache lifetime for a prefix that is not public is refused', () => {
+    expect(problemsOf(aws('{ publicPrefixes: [media], cdn: { enabled: true, prefixTtls: { static: 31536000 } } }'))).toMatch(
+      /buckets\.media\.cdn\.prefixTtls\.static \(value: "static"\): must be one of publicPrefixes/,
+    );
+  });
+
+  test('public prefixes without a CDN are accepted with a warning that nothing is public', () => {
+    const { warnings } = parseConfig(aws('{ publicPrefixes: [media] }'));
+    expect(warnings.map((w) => w.message)).toEqual([expect.stringMatching(/readable only through CloudFront on aws; without cdn\.enabled nothing is public/)]);
+  });
+
+  test('object lock without versioning is refused', () => {
+    expect(problemsOf(aws('{ objectLock: true }'))).toMatch(/buckets\.media\.objectLock \(value: true\): needs versioning: true/);
+  });
+
+  test('Spaces-only settings are refused on AWS and AWS-only settings on Spaces', () => {
+    expect(problemsOf(config('media: { encryption: {}, lifecycle: { transition: { days: 30, storageClass: GLACIER } } }'))).toMatch(
+      /buckets\.media\.encryption .*is not available on digitalocean.*\n.*buckets\.media\.lifecycle\.transition .*is not available on digitalocean/,
+    );
+  });
+});
+
+describe('S3-compatible services', () => {
+  const s3 = (flavor: string, bucket: string, extra = '') =>
+    `app: shop\nprovider: s3-compatible\nregion: auto\nservice: { endpoint: "https://s3.example.net", flavor: ${flavor} }\n${extra}\nbuckets:\n  media: ${bucket}\nenvironments:\n  prod: {}\n`;
+
+  test('a provider s3-compatible without a service is refused', () => {
+    expect(problemsOf(s3('r2', '{}').replace(/service: .*\n/, ''))).toMatch(
+      /environments\.prod\.service: is required for provider s3-compatible/,
+    );
+  });
+
+  test('an unknown flavor is refused', () => {
+    expect(problemsOf(s3('wasabi', '{}'))).toMatch(/service\.flavor \(value: "wasabi"\): must be one of minio, r2, b2, generic/);
+  });
+
+  test('versioning on R2 is refused, naming the flavor and the feature', () => {
+    expect(problemsOf(s3('r2', '{ versioning: true }'))).toMatch(
+      /buckets\.media\.versioning \(value: true\): asks for versioning, which r2 does not support through its S3 API/,
+    );
+  });
+
+  test('CORS rules on MinIO are refused', () => {
+    expect(problemsOf(s3('minio', '{ cors: [{ allowedOrigins: ["https://shop.example.com"], allowedMethods: [GET] }] }'))).toMatch(
+      /buckets\.media\.cors .*asks for CORS rules, which minio does not support through its S3 API/,
+    );
+  });
+
+  test('lifecycle rules on B2 are refused', () => {
+    expect(problemsOf(s3('b2', '{ lifecycle: { expire: [{ prefix: tmp/, days: 1 }] } }'))).toMatch(
+      /buckets\.media\.lifecycle .*asks for lifecycle rules, which b2 does not support/,
+    );
+  });
+
+  test('public prefixes on R2 are refused: no bucket policy and no ACLs', () => {
+    expect(problemsOf(s3('r2', '{ publicPrefixes: [media] }'))).toMatch(
+      /buckets\.media\.publicPrefixes .*asks for bucket policies, which r2 does not support/,
+    );
+  });
+
+  test('object lock on R2 is refused', () => {
+    expect(problemsOf(s3('r2', '{ objectLock: true }'))).toMatch(/buckets\.media\.objectLock .*asks for object lock, which r2 does not support/);
+  });
+
+  test('a CDN is refused on S3-compatible services', () => {
+    expect(problemsOf(s3('minio', '{ cdn: { enabled: true } }'))).toMatch(/buckets\.media\.cdn\.enabled \(value: true\): is not available on s3-compatible/);
+  });
+
+  test('managed credentials are refused: keys are created in the service\'s own console', () => {
+    expect(problemsOf(s3('minio', '{}', 'credentials: { mode: managed }'))).toMatch(
+      /environments\.prod\.credentials\.mode \(value: "managed"\): cannot be "managed" on s3-compatible: minio keys are created/,
+    );
+  });
+
+  test('a service on a non-s3-compatible environment is refused', () => {
+    expect(problemsOf(config('media: {}', 'prod: { service: { endpoint: "http://localhost:9000", flavor: minio } }'))).toMatch(
+      /environments\.prod\.service .*is only used with provider s3-compatible \(this environment uses digitalocean\)/,
+    );
+  });
+
+  test('a shared bucket needs every environment on the same provider', () => {
+    expect(
+      problemsOf(config('media: { shared: true }', 'prod: {}\n  local: { provider: s3-compatible, service: { endpoint: "http://localhost:9000", flavor: minio } }')),
+    ).toMatch(/environments\.local\.provider \(value: "s3-compatible"\): must match the top-level provider and service: the shared bucket "shop-media"/);
+  });
+
+  test('an endpoint with a path is refused', () => {
+    expect(problemsOf(s3('minio', '{}').replace('https://s3.example.net', 'https://s3.example.net/bucket'))).toMatch(
+      /service\.endpoint .*must be an http\(s\) URL without a path/,
+    );
+  });
+});
