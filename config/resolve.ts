@@ -78,8 +78,13 @@ function expand(template: string, values: { app: string; env?: string; role: str
 export function resolveConfig(config: StorageConfig): Resolution {
   const errors: ConfigIssue[] = [];
   const warnings: ConfigIssue[] = [];
-  const error = (path: IssuePath, value: unknown, message: string) => errors.push({ path, value, message });
-  const warn = (path: IssuePath, value: unknown, message: string) => warnings.push({ path, value, message });
+  // A setting inherited by several environments is reported once, where it is written.
+  const record = (into: ConfigIssue[]) => (path: IssuePath, value: unknown, message: string) => {
+    const key = formatPath(path);
+    if (!into.some((issue) => issue.message === message && formatPath(issue.path) === key)) into.push({ path, value, message });
+  };
+  const error = record(errors);
+  const warn = record(warnings);
 
   const roles = Object.keys(config.buckets);
   const envNames = Object.keys(config.environments);
@@ -169,9 +174,17 @@ export function resolveConfig(config: StorageConfig): Resolution {
     }
 
     const access = settings.access ?? defaultAccess(provider, service);
+    // An inherited region is reported where it is written: the environment's or the top level.
+    const regionPath: IssuePath =
+      settings.region !== undefined
+        ? settingPath(env, role, 'region')
+        : env !== undefined && config.environments[env].region !== undefined
+          ? ['environments', env, 'region']
+          : ['region'];
     for (const problem of bucketProblems({ provider, service, region, stackRegion: target.region, settings, access })) {
       const [field, ...rest] = problem.field;
-      (problem.warning === true ? warn : error)([...settingPath(env, role, field), ...rest], problem.value, problem.message);
+      const path = field === 'region' ? regionPath : [...settingPath(env, role, field), ...rest];
+      (problem.warning === true ? warn : error)(path, problem.value, problem.message);
     }
     const endpoint =
       provider === 'digitalocean'

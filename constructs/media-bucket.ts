@@ -21,11 +21,16 @@ export interface IMediaBucket extends IConstruct {
    * else the origin's.
    */
   readonly publicDomain: string;
+  /**
+   * `<scheme>://<public domain>`: https for a CDN and for hosted services; the endpoint's scheme
+   * when the origin of a local service (http://localhost:9000) serves the objects.
+   */
+  readonly publicUrl: string;
 }
 
-/** `https://<public domain>/<prefix>`: where public objects under a prefix are served. */
+/** `<public URL>/<prefix>`: where public objects under a prefix are served. */
 export function publicBaseUrl(bucket: IMediaBucket, prefix: string): string {
-  return prefix === '' ? `https://${bucket.publicDomain}` : `https://${bucket.publicDomain}/${prefix}`;
+  return prefix === '' ? bucket.publicUrl : `${bucket.publicUrl}/${prefix}`;
 }
 
 /** One CORS rule, the same for every provider. */
@@ -50,6 +55,14 @@ export interface BucketLifecycle {
   readonly abortIncompleteMultipartUploadDays?: number;
   /** Full prefixes (ending in "/") whose objects are deleted after an age. @default - none */
   readonly expire?: ReadonlyArray<{ readonly prefix: string; readonly days: number }>;
+}
+
+/** Server access logging to another bucket, the same for every provider. */
+export interface BucketLogging {
+  /** Bucket, in the same region, receiving the logs. */
+  readonly targetBucket: string;
+  /** Key prefix of the log objects, e.g. "media-bucket/". */
+  readonly prefix: string;
 }
 
 /** A stable rule id for a prefix: `expire-tmp` for `tmp/`, `expire-prod-tmp` for `prod/tmp/`. */

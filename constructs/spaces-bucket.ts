@@ -8,6 +8,7 @@ import { SPACES_REGIONS } from '../config/digitalocean';
 import { bucketNameProblems } from '../config/rules';
 import {
   type BucketLifecycle,
+  type BucketLogging,
   type CorsRule,
   DEFAULT_CORS_MAX_AGE_SECONDS,
   expireRuleId,
@@ -75,6 +76,7 @@ export class SpacesMediaBucket extends Construct implements IMediaBucket {
   readonly endpoint: string;
   readonly originDomain: string;
   readonly publicDomain: string;
+  readonly publicUrl: string;
 
   constructor(scope: Construct, id: string, props: SpacesMediaBucketProps) {
     super(scope, id);
@@ -139,6 +141,7 @@ export class SpacesMediaBucket extends Construct implements IMediaBucket {
       });
     }
     this.publicDomain = this.cdn?.domain ?? this.originDomain;
+    this.publicUrl = `https://${this.publicDomain}`;
   }
 
   /**
@@ -155,12 +158,8 @@ export class SpacesMediaBucket extends Construct implements IMediaBucket {
   }
 }
 
-export interface BucketLogging {
-  /** Bucket, in the same region, receiving the logs. */
-  readonly targetBucket: string;
-  /** Key prefix of the log objects, e.g. "media-bucket/". */
-  readonly prefix: string;
-}
+// Moved to media-bucket.ts, shared with the S3 bucket; re-exported so existing imports keep working.
+export type { BucketLogging } from './media-bucket';
 
 function lifecycleRules(lifecycle: BucketLifecycle | undefined): SpacesBucketLifecycleRule[] | undefined {
   if (lifecycle === undefined) return undefined;

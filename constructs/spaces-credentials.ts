@@ -1,7 +1,6 @@
 import { SpacesKey } from '@cdktf/provider-digitalocean/lib/spaces-key';
-import { DataResource, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
-import type { IStorageCredentials } from './credentials';
+import { generationTrigger, type IStorageCredentials, suppliedKeyPair } from './credentials';
 
 export interface SpacesCredentialsProps {
   /**
@@ -37,28 +36,19 @@ export class SpacesCredentials extends Construct implements IStorageCredentials 
   constructor(scope: Construct, id: string, props: SpacesCredentialsProps) {
     super(scope, id);
     if (props.mode === 'supplied') {
-      const variable = (name: string, description: string) => {
-        const v = new TerraformVariable(this, name, { type: 'string', sensitive: true, nullable: false, description });
-        // Users set these by name (TF_VAR_spaces_access_key_id), so the name must not carry a path hash.
-        v.overrideLogicalId(name);
-        return v;
-      };
-      this.accessKeyId = variable(SUPPLIED_KEY_VARIABLES.accessKeyId, 'Access key id of the Spaces key the app uses.').stringValue;
-      this.secretAccessKey = variable(SUPPLIED_KEY_VARIABLES.secretAccessKey, 'Secret of the Spaces key the app uses.').stringValue;
+      ({ accessKeyId: this.accessKeyId, secretAccessKey: this.secretAccessKey } = suppliedKeyPair(this, SUPPLIED_KEY_VARIABLES, 'Spaces key'));
       return;
     }
 
     const generation = props.generation ?? 1;
-    // A Spaces key has no attribute that forces replacement: a change of this value does.
-    const trigger = new DataResource(this, 'Generation', { input: { generation } });
+    // A Spaces key has no attribute that forces replacement: a change of the generation does.
+    const replaceTrigger = generationTrigger(this, generation);
     this.key = new SpacesKey(this, 'Key', {
       name: `${props.keyName}-g${generation}`,
       grant: props.buckets.map((bucket) => ({ bucket, permission: 'readwrite' })),
       lifecycle: {
         createBeforeDestroy: true,
-        // A plain address: cdktf 0.21 renders a resource here as "${…}", which Terraform refuses
-        // (hashicorp/terraform-cdk#3196).
-        replaceTriggeredBy: [`${trigger.terraformResourceType}.${trigger.friendlyUniqueId}`],
+        replaceTriggeredBy: [replaceTrigger],
       },
     });
     this.accessKeyId = this.key.accessKey;

@@ -6,9 +6,12 @@ import type { SecretField } from '../config/secret-profiles';
 import type { IStorageCredentials } from '../constructs/credentials';
 import { kubernetesProvider } from '../constructs/kubernetes-target';
 import { type IMediaBucket, publicBaseUrl } from '../constructs/media-bucket';
+import { IamCredentials } from '../constructs/iam-credentials';
+import { S3MediaBucket } from '../constructs/s3-bucket';
 import { SpacesCredentials } from '../constructs/spaces-credentials';
 import { StorageSecret } from '../constructs/storage-secret';
-import { pascalCase, spacesBuckets } from './spaces-buckets';
+import { createBuckets, pascalCase } from './buckets';
+import { storageProvider } from './providers';
 import { configureStateBackend, type StackPaths } from './state-backend';
 
 export interface EnvironmentStackProps {
@@ -31,25 +34,24 @@ export class EnvironmentStack extends TerraformStack {
     super(scope, id);
     const env = props.environment;
     configureStateBackend(this, props.state, props.paths);
-    const usesDigitalOceanApi =
-      env.buckets.some((bucket) => !bucket.shared) ||
-      env.credentials.mode === 'managed' ||
-      env.kubernetes?.cluster.doks !== undefined;
-    if (usesDigitalOceanApi) new DigitaloceanProvider(this, 'digitalocean', {});
+    // A provider is configured only when the stack has resources on it: an unused provider
+    // would still need credentials at plan time.
+    const ownBuckets = env.buckets.filter((bucket) => !bucket.shared);
+    if (ownBuckets.length > 0 || env.credentials.mode === 'managed') {
+      storageProvider(this, env);
+    }
+    if (env.kubernetes?.cluster.doks !== undefined && env.provider !== 'digitalocean') {
+      new DigitaloceanProvider(this, 'digitalocean', {});
+    }
 
-    const own = spacesBuckets(this, env.buckets.filter((bucket) => !bucket.shared), env.production);
+    const own = createBuckets(this, ownBuckets, env.production);
     this.buckets = new Map(
       env.buckets.map((bucket) => [
         bucket.role,
         bucket.shared ? sharedBucket(props.sharedBuckets, bucket.role) : own.get(bucket.role)!,
       ]),
     );
-    const credentials = new SpacesCredentials(this, 'Credentials', {
-      mode: env.credentials.mode,
-      generation: env.credentials.generation,
-      buckets: [...this.buckets.values()].map((bucket) => bucket.bucketName),
-      keyName: id,
-    });
+    const credentials = appCredentials(this, id, env, this.buckets);
     this.credentials = credentials;
 
     if (env.kubernetes !== undefined) {
@@ -81,7 +83,7 @@ export class EnvironmentStack extends TerraformStack {
               bucket: media.bucketName,
               region: media.region,
               endpoint: media.endpoint,
-              cdn_endpoint: `https://${media.publicDomain}`,
+              cdn_endpoint: media.publicUrl,
               prefix: env.prefix,
               public_base_url: publicBaseUrl(media, env.prefix),
               public_prefixes: bucket.publicPrefixes,
@@ -100,6 +102,30 @@ export class EnvironmentStack extends TerraformStack {
   }
 }
 
+/** The app's keys: a Spaces key, or an IAM user scoped to the environment's prefix. */
+function appCredentials(
+  scope: Construct,
+  stackName: string,
+  env: ResolvedEnvironment,
+  buckets: ReadonlyMap<string, IMediaBucket>,
+): IStorageCredentials {
+  const { mode, generation } = env.credentials;
+  if (env.provider === 'digitalocean') {
+    return new SpacesCredentials(scope, 'Credentials', {
+      mode,
+      generation,
+      buckets: [...buckets.values()].map((bucket) => bucket.bucketName),
+      keyName: stackName,
+    });
+  }
+  return new IamCredentials(scope, 'Credentials', {
+    mode,
+    generation,
+    grants: [...buckets.values()].flatMap((bucket) => (bucket instanceof S3MediaBucket ? [bucket.prefixGrant(env.prefix)] : [])),
+    userName: `${stackName}-media`,
+  });
+}
+
 function sharedBucket(buckets: ReadonlyMap<string, IMediaBucket>, role: string): IMediaBucket {
   const bucket = buckets.get(role);
   if (bucket === undefined) throw new Error(`No shared stack provides the "${role}" bucket`);
@@ -113,6 +139,7 @@ export function secretValues(
   env: ResolvedEnvironment,
   credentials: IStorageCredentials,
 ): Record<SecretField, string> {
+  // Under the acl model the app makes public objects public itself; elsewhere uploads stay private.
   const hasPublicUploads = bucket.access === 'acl' && bucket.publicPrefixes.length > 0;
   return {
     accessKeyId: credentials.accessKeyId,
@@ -120,12 +147,12 @@ export function secretValues(
     bucket: media.bucketName,
     region: media.region,
     endpoint: media.endpoint,
-    cdnEndpoint: `https://${media.publicDomain}`,
+    cdnEndpoint: media.publicUrl,
     customDomain: media.publicDomain,
     pathPrefix: env.prefix,
     publicBaseUrl: publicBaseUrl(media, env.prefix),
     defaultAcl: hasPublicUploads ? 'public-read' : 'private',
-    addressingStyle: 'virtual',
+    addressingStyle: bucket.service?.forcePathStyle === true ? 'path' : 'virtual',
     publicPrefixes: bucket.publicPrefixes.join(','),
     privatePrefixes: bucket.privatePrefixes.join(','),
   };

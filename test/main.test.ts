@@ -40,7 +40,9 @@ test('an invalid config exits non-zero with the list of problems and no stack tr
   writeFileSync(file, 'app: shop\nprovider: digitalocean\nregion: mars1\nbuckets: { media: { name: Shop } }\nenvironments: { prod: {} }\n');
   const result = synth(['--config', file]);
   expect(result.status).toBe(1);
-  expect(result.stderr).toMatch(/bad\.yaml has 3 problems:\n  - region \(value: "mars1"\)/);
+  expect(result.stderr).toMatch(/bad\.yaml has 3 problems:\n/);
+  expect(result.stderr).toMatch(/\n  - region \(value: "mars1"\): must be a Spaces region/);
+  expect(result.stderr).toMatch(/\n  - buckets\.media\.name \(value: "Shop"\): must contain only lowercase letters/);
   expect(result.stderr).not.toMatch(/\n\s+at /);
   expect(existsSync(join(work, 'out'))).toBe(false);
 });

@@ -372,7 +372,7 @@ describe('AWS', () => {
 
   test('a region that is not an AWS region is refused', () => {
     expect(problemsOf(aws('{}').replace('region: us-east-1', 'region: sfo3'))).toMatch(
-      /buckets\.media\.region \(value: "sfo3"\): must be an AWS region such as us-east-1/,
+      /  - region \(value: "sfo3"\): must be an AWS region such as us-east-1/,
     );
   });
 
@@ -500,5 +500,17 @@ describe('S3-compatible services', () => {
     expect(problemsOf(s3('minio', '{}').replace('https://s3.example.net', 'https://s3.example.net/bucket'))).toMatch(
       /service\.endpoint .*must be an http\(s\) URL without a path/,
     );
+  });
+});
+
+describe('inherited settings', () => {
+  test('a bad top-level region is reported once, at the top level, even when every environment inherits it', () => {
+    const message = problemsOf(config('media: {}', 'prod: {}\n  dev: {}\n  qa: {}').replace('region: fra1', 'region: mars1'));
+    expect(message.match(/region \(value: "mars1"\)/g)).toHaveLength(1);
+    expect(message).toMatch(/\n  - region \(value: "mars1"\)/);
+  });
+
+  test('a bad environment region is reported at the environment', () => {
+    expect(problemsOf(config('media: {}', 'prod: {}\n  dev: { region: mars1 }'))).toMatch(/environments\.dev\.region \(value: "mars1"\): must be a Spaces region/);
   });
 });
