@@ -53,7 +53,8 @@ describe('the ultamine layout (AWS S3 + CloudFront, Koyeb)', () => {
 
   test('has no Kubernetes secret on Koyeb and outputs the CloudFront URL', () => {
     expect(resourcesOf(prod, 'kubernetes_secret_v1')).toEqual([]);
-    expect((parse(prod).output?.storage.value as Record<string, { cdn_endpoint: string }>).media.cdn_endpoint).toMatch(
+    const storage = parse(prod).output?.storage.value as Record<string, { cdn_endpoint: string }>;
+    expect(storage.media.cdn_endpoint).toMatch(
       /^https:\/\/\$\{aws_cloudfront_distribution\.MediaBucket_Cdn_Distribution_[0-9A-F]{8}\.domain_name\}$/,
     );
   });
