@@ -34,7 +34,7 @@ export const SECRET_FIELD_DESCRIPTIONS: Record<SecretField, string> = {
   customDomain: 'CDN host without scheme, e.g. seance-cdn.sfo3.cdn.digitaloceanspaces.com (django-storages AWS_S3_CUSTOM_DOMAIN)',
   pathPrefix: "the environment's path prefix inside the bucket, e.g. prod (empty for a bucket of its own)",
   publicBaseUrl: 'URL under which public objects of the environment are served, CDN first',
-  defaultAcl: 'canned ACL the app should upload public files with (public-read under the acl access model, private otherwise)',
+  defaultAcl: 'canned ACL for uploads: public-read under the acl access model, private where ACLs exist, empty where the bucket refuses ACL headers (AWS)',
   addressingStyle: 'S3 addressing style the app must use: virtual, or path for services that need it',
   publicPrefixes: 'comma-separated prefixes, relative to the path prefix, whose objects are public',
   privatePrefixes: 'comma-separated prefixes, relative to the path prefix, whose objects are private (presigned URLs only)',

@@ -2,6 +2,7 @@ import { DigitaloceanProvider } from '@cdktf/provider-digitalocean/lib/provider'
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { ResolvedBucket, ResolvedEnvironment, ResolvedState } from '../config/model';
+import { capabilitiesOf } from '../config/s3-compatible';
 import type { SecretField } from '../config/secret-profiles';
 import type { IStorageCredentials } from '../constructs/credentials';
 import { kubernetesProvider } from '../constructs/kubernetes-target';
@@ -139,8 +140,12 @@ export function secretValues(
   env: ResolvedEnvironment,
   credentials: IStorageCredentials,
 ): Record<SecretField, string> {
-  // Under the acl model the app makes public objects public itself; elsewhere uploads stay private.
+  // Under the acl model the app makes public objects public itself. Elsewhere uploads carry no
+  // ACL where the bucket has ACLs disabled (S3's BucketOwnerEnforced refuses any ACL header; the
+  // empty value turns django-storages' AWS_DEFAULT_ACL off), and "private" where ACLs exist.
   const hasPublicUploads = bucket.access === 'acl' && bucket.publicPrefixes.length > 0;
+  const acceptsAcls =
+    bucket.provider === 'digitalocean' || (bucket.provider === 's3-compatible' && capabilitiesOf(bucket.service?.flavor ?? 'generic').acl);
   return {
     accessKeyId: credentials.accessKeyId,
     secretAccessKey: credentials.secretAccessKey,
@@ -151,7 +156,7 @@ export function secretValues(
     customDomain: media.publicDomain,
     pathPrefix: env.prefix,
     publicBaseUrl: publicBaseUrl(media, env.prefix),
-    defaultAcl: hasPublicUploads ? 'public-read' : 'private',
+    defaultAcl: hasPublicUploads ? 'public-read' : acceptsAcls ? 'private' : '',
     addressingStyle: bucket.service?.forcePathStyle === true ? 'path' : 'virtual',
     publicPrefixes: bucket.publicPrefixes.join(','),
     privatePrefixes: bucket.privatePrefixes.join(','),

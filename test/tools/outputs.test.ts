@@ -1,0 +1,96 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { OutputsError, parseStackOutputs, readStackOutputs, selectBucket } from '../../tools/outputs';
+
+const media = {
+  bucket: 'seance-cdn',
+  region: 'sfo3',
+  endpoint: 'https://sfo3.digitaloceanspaces.com',
+  cdn_endpoint: 'https://seance-cdn.sfo3.cdn.digitaloceanspaces.com',
+  prefix: 'prod',
+  public_base_url: 'https://seance-cdn.sfo3.cdn.digitaloceanspaces.com/prod',
+  public_prefixes: ['releases', 'web'],
+  private_prefixes: [],
+  access: 'acl',
+};
+const credentials = { access_key_id: 'DO00KEY', secret_access_key: 'secret' };
+
+describe('parseStackOutputs', () => {
+  it('reads the stack entry of a cdktf outputs file', () => {
+    const outputs = parseStackOutputs({ 'seance-prod': { storage: { media }, credentials } }, 'seance-prod', 'f.json');
+    expect(outputs.buckets).toEqual([
+      {
+        role: 'media',
+        bucket: 'seance-cdn',
+        region: 'sfo3',
+        endpoint: 'https://sfo3.digitaloceanspaces.com',
+        cdnEndpoint: 'https://seance-cdn.sfo3.cdn.digitaloceanspaces.com',
+        prefix: 'prod',
+        publicBaseUrl: 'https://seance-cdn.sfo3.cdn.digitaloceanspaces.com/prod',
+        publicPrefixes: ['releases', 'web'],
+        privatePrefixes: [],
+        access: 'acl',
+        cors: undefined,
+      },
+    ]);
+  });
+
+  it('reads the value wrappers of terraform output -json, sensitive values included', () => {
+    const json = {
+      storage: { sensitive: false, type: ['object', []], value: { media } },
+      credentials: { sensitive: true, type: ['object', []], value: credentials },
+    };
+    expect(parseStackOutputs(json, 'seance-prod', 'tofu').credentials).toEqual({ accessKeyId: 'DO00KEY', secretAccessKey: 'secret' });
+  });
+
+  it('leaves credentials undefined when cdktf withheld the sensitive output', () => {
+    expect(parseStackOutputs({ 'seance-prod': { storage: { media } } }, 'seance-prod', 'f.json').credentials).toBeUndefined();
+  });
+
+  it('reads CORS rules when the storage output carries them', () => {
+    const withCors = { ...media, cors: [{ allowed_origins: ['https://seance.dev'], allowed_methods: ['GET'] }] };
+    const [bucket] = parseStackOutputs({ storage: { media: withCors } }, 'seance-prod', 'f.json').buckets;
+    expect(bucket.cors).toEqual([{ allowedOrigins: ['https://seance.dev'], allowedMethods: ['GET'], allowedHeaders: [] }]);
+  });
+
+  it('names the stacks the file has when the asked one is missing', () => {
+    expect(() => parseStackOutputs({ 'seance-dev': { storage: { media } } }, 'seance-prod', 'f.json')).toThrow(
+      /no outputs for stack "seance-prod" \(it has outputs for seance-dev\)/,
+    );
+  });
+
+  it('explains that the shared stack has no storage output', () => {
+    expect(() => parseStackOutputs({ 'seance-shared': { bucket_name: 'x' } }, 'seance-shared', 'f.json')).toThrow(/not on <app>-shared/);
+  });
+
+  it('names the field of a storage output that is not as expected', () => {
+    const broken = { ...media, region: 3 };
+    expect(() => parseStackOutputs({ storage: { media: broken } }, 'seance-prod', 'f.json')).toThrow(/storage\.media\.region/);
+  });
+});
+
+describe('selectBucket', () => {
+  const outputs = parseStackOutputs({ storage: { media, backups: { ...media, bucket: 'b' } } }, 'chronos-prod', 'f.json');
+
+  it('asks for --role when the stack has several buckets', () => {
+    expect(() => selectBucket(outputs, undefined)).toThrow(/several buckets \(media, backups\): choose one with --role/);
+  });
+
+  it('finds the named role', () => {
+    expect(selectBucket(outputs, 'backups').bucket).toBe('b');
+  });
+});
+
+describe('readStackOutputs', () => {
+  it('reads an outputs file', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'outputs-')), 'outputs.json');
+    writeFileSync(file, JSON.stringify({ 'seance-prod': { storage: { media } } }));
+    await expect(readStackOutputs('seance-prod', { outputsFile: file })).resolves.toMatchObject({ stack: 'seance-prod' });
+  });
+
+  it('says to synthesize when the stack directory does not exist', async () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'cdktf-out-'));
+    await expect(readStackOutputs('seance-prod', { outdir })).rejects.toThrow(OutputsError);
+  });
+});

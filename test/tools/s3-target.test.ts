@@ -1,0 +1,54 @@
+import type { StackOutputs } from '../../tools/outputs';
+import { encodeKey, joinUrl, originUrl, regionOfEndpoint, resolveCredentials } from '../../tools/s3-target';
+
+describe('object URLs', () => {
+  const spaces = { bucket: 'seance-cdn', region: 'sfo3', endpoint: 'https://sfo3.digitaloceanspaces.com', pathStyle: false };
+
+  it('uses virtual-hosted style by default, as Spaces and its CDN need', () => {
+    expect(originUrl(spaces, 'prod/a.txt')).toBe('https://seance-cdn.sfo3.digitaloceanspaces.com/prod/a.txt');
+  });
+
+  it('uses path style when asked, for local servers', () => {
+    expect(originUrl({ ...spaces, endpoint: 'http://127.0.0.1:4566', pathStyle: true }, 'prod/a.txt')).toBe('http://127.0.0.1:4566/seance-cdn/prod/a.txt');
+  });
+
+  it('percent-encodes spaces and non-ASCII characters but keeps the slashes', () => {
+    expect(encodeKey('prod/photos 2024/café.jpg')).toBe('prod/photos%202024/caf%C3%A9.jpg');
+  });
+
+  it('joins a base URL and a key with exactly one slash', () => {
+    expect(joinUrl('https://cdn.example.com/prod/', 'a b.txt')).toBe('https://cdn.example.com/prod/a%20b.txt');
+  });
+});
+
+describe('regionOfEndpoint', () => {
+  it.each([
+    ['https://sfo3.digitaloceanspaces.com', 'sfo3'],
+    ['https://s3.eu-west-1.amazonaws.com', 'eu-west-1'],
+    ['http://127.0.0.1:4566', undefined],
+  ])('reads the region of %s', (endpoint, region) => {
+    expect(regionOfEndpoint(endpoint)).toBe(region);
+  });
+});
+
+describe('resolveCredentials', () => {
+  const withKey: StackOutputs = { stack: 's', buckets: [], credentials: { accessKeyId: 'APP', secretAccessKey: 'app-secret' } };
+  const withoutKey: StackOutputs = { stack: 's', buckets: [] };
+  const env = { SPACES_ACCESS_KEY_ID: 'OPERATOR', SPACES_SECRET_ACCESS_KEY: 'operator-secret' };
+
+  it("prefers the app's key from the outputs over the operator key in the environment", () => {
+    expect(resolveCredentials(withKey, 'auto', env).accessKeyId).toBe('APP');
+  });
+
+  it('falls back to the environment when the outputs hold no key', () => {
+    expect(resolveCredentials(withoutKey, 'auto', env)).toMatchObject({ accessKeyId: 'OPERATOR', source: 'SPACES_ACCESS_KEY_ID/SPACES_SECRET_ACCESS_KEY' });
+  });
+
+  it('takes AWS_* before SPACES_* variables', () => {
+    expect(resolveCredentials(withoutKey, 'env', { ...env, AWS_ACCESS_KEY_ID: 'AWS', AWS_SECRET_ACCESS_KEY: 'x' }).accessKeyId).toBe('AWS');
+  });
+
+  it('says where it looked when there is no key anywhere', () => {
+    expect(() => resolveCredentials(withoutKey, 'outputs', env)).toThrow(/--outputs-file-include-sensitive-outputs/);
+  });
+});
