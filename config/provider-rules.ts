@@ -61,18 +61,7 @@ function spacesProblems({ region, settings }: BucketContext): SettingProblem[] {
       message: `must be a Spaces region the DigitalOcean provider accepts (${SPACES_REGIONS.join(', ')})`,
     });
   }
-  if (settings.endpoint !== undefined) {
-    const endpointRegion = regionOfSpacesEndpoint(settings.endpoint);
-    if (endpointRegion === undefined) {
-      problems.push({ field: ['endpoint'], value: settings.endpoint, message: 'must be a Spaces endpoint of the form https://<region>.digitaloceanspaces.com' });
-    } else if (endpointRegion !== region) {
-      problems.push({
-        field: ['endpoint'],
-        value: settings.endpoint,
-        message: `names region "${endpointRegion}" but the bucket is in "${region}": the region must match the endpoint`,
-      });
-    }
-  }
+  problems.push(...endpointProblems(settings.endpoint, region, regionOfSpacesEndpoint, 'a Spaces endpoint of the form https://<region>.digitaloceanspaces.com'));
   const cdn = settings.cdn;
   if (cdn?.ttl !== undefined && !(CDN_TTLS as readonly number[]).includes(cdn.ttl)) {
     problems.push({ field: ['cdn', 'ttl'], value: cdn.ttl, message: `must be one of the TTLs DigitalOcean accepts: ${CDN_TTLS.join(', ')} (seconds)` });
@@ -103,18 +92,7 @@ function awsProblems({ region, stackRegion, settings, access }: BucketContext): 
       message: `must be the environment's region "${stackRegion}": an AWS stack talks to one region (set the environment's region instead)`,
     });
   }
-  if (settings.endpoint !== undefined) {
-    const endpointRegion = /^https:\/\/s3[.-]([a-z0-9-]+)\.amazonaws\.com\/?$/.exec(settings.endpoint)?.[1];
-    if (endpointRegion === undefined) {
-      problems.push({ field: ['endpoint'], value: settings.endpoint, message: 'must be a regional S3 endpoint of the form https://s3.<region>.amazonaws.com' });
-    } else if (endpointRegion !== region) {
-      problems.push({
-        field: ['endpoint'],
-        value: settings.endpoint,
-        message: `names region "${endpointRegion}" but the bucket is in "${region}": the region must match the endpoint`,
-      });
-    }
-  }
+  problems.push(...endpointProblems(settings.endpoint, region, regionOfAwsEndpoint, 'a regional S3 endpoint of the form https://s3.<region>.amazonaws.com'));
   if (settings.access !== undefined && access === 'acl') {
     problems.push({
       field: ['access'],
@@ -153,6 +131,28 @@ function awsProblems({ region, stackRegion, settings, access }: BucketContext): 
     problems.push({ field: ['objectLock'], value: true, message: 'needs versioning: true (S3 requires versioning for object lock)' });
   }
   return problems;
+}
+
+/** An explicit endpoint must have the expected form and name the bucket's region (seed 003's mismatch). */
+function endpointProblems(
+  endpoint: string | undefined,
+  region: string,
+  regionOf: (endpoint: string) => string | undefined,
+  form: string,
+): SettingProblem[] {
+  if (endpoint === undefined) return [];
+  const endpointRegion = regionOf(endpoint);
+  if (endpointRegion === undefined) return [{ field: ['endpoint'], value: endpoint, message: `must be ${form}` }];
+  if (endpointRegion === region) return [];
+  return [{
+    field: ['endpoint'],
+    value: endpoint,
+    message: `names region "${endpointRegion}" but the bucket is in "${region}": the region must match the endpoint`,
+  }];
+}
+
+function regionOfAwsEndpoint(endpoint: string): string | undefined {
+  return /^https:\/\/s3[.-]([a-z0-9-]+)\.amazonaws\.com\/?$/.exec(endpoint)?.[1];
 }
 
 function s3CompatibleProblems({ service, settings, access }: BucketContext): SettingProblem[] {
