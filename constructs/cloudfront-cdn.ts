@@ -5,6 +5,7 @@ import { Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { HOSTNAME, HOSTNAME_RULE } from '../config/rules';
 import { CLOUDFRONT_PRICE_CLASSES } from '../config/s3-compatible';
+import { skipCheckov } from './checkov';
 import { PropsValidator } from './validation';
 
 export type CloudFrontPriceClass = (typeof CLOUDFRONT_PRICE_CLASSES)[number];
@@ -172,6 +173,7 @@ export class CloudFrontCdn extends Construct {
       restrictions: { geoRestriction: { restrictionType: 'none' } },
       viewerCertificate: viewerCertificate(props),
     });
+    skipInapplicableChecks(this.distribution, props);
     this.distributionArn = this.distribution.arn;
     this.domainName = props.customDomain ?? this.distribution.domainName;
   }
@@ -217,6 +219,28 @@ function viewerCertificate(props: CloudFrontCdnProps): CloudfrontDistributionVie
     sslSupportMethod: 'sni-only',
     minimumProtocolVersion: 'TLSv1.2_2021',
   };
+}
+
+/** checkov checks that do not apply to a media distribution, each with the reason (see ./checkov.ts). */
+function skipInapplicableChecks(distribution: CloudfrontDistribution, props: CloudFrontCdnProps): void {
+  skipCheckov(distribution, 'CKV_AWS_68',
+    'No WAF: the distribution serves stored objects (GET, HEAD, OPTIONS; no app logic behind it), and a web ACL costs a monthly fee plus every request.');
+  skipCheckov(distribution, 'CKV2_AWS_47',
+    'No WAF (see CKV_AWS_68), and no Java application behind the distribution: S3 serves the objects.');
+  skipCheckov(distribution, 'CKV_AWS_86',
+    'No standard logs: they need a log bucket with ACLs enabled, which BucketOwnerEnforced buckets refuse; CloudFront\'s metrics cover the traffic.');
+  skipCheckov(distribution, 'CKV_AWS_374',
+    'No geo restriction: public media for the app\'s users wherever they are; limiting countries is a business decision, not a control on public objects.');
+  skipCheckov(distribution, 'CKV_AWS_310',
+    'One origin: failover would need a replicated second bucket (see the bucket\'s CKV_AWS_144).');
+  skipCheckov(distribution, 'CKV_AWS_305',
+    'No default root object: the distribution serves objects under the public prefixes only; / names no object and answers 403.');
+  if (props.customDomain === undefined) {
+    skipCheckov(distribution, 'CKV_AWS_174',
+      'No custom domain: on *.cloudfront.net CloudFront uses its own certificate and security policy; with cdn.customDomain the stack sets TLSv1.2_2021.');
+    skipCheckov(distribution, 'CKV2_AWS_42',
+      'No custom domain (cdn.customDomain): the *.cloudfront.net certificate serves it; with a custom domain the ACM certificate given does.');
+  }
 }
 
 function ttlProblems(ttl: number): string[] {

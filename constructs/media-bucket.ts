@@ -28,8 +28,11 @@ export interface IMediaBucket extends IConstruct {
   readonly publicUrl: string;
 }
 
+/** What an app's settings are derived from: a bucket's names and addresses, not its resources. */
+export type BucketAddresses = Pick<IMediaBucket, 'bucketName' | 'region' | 'endpoint' | 'publicDomain' | 'publicUrl'>;
+
 /** `<public URL>/<prefix>`: where public objects under a prefix are served. */
-export function publicBaseUrl(bucket: IMediaBucket, prefix: string): string {
+export function publicBaseUrl(bucket: Pick<IMediaBucket, 'publicUrl'>, prefix: string): string {
   return prefix === '' ? bucket.publicUrl : `${bucket.publicUrl}/${prefix}`;
 }
 

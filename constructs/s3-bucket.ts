@@ -14,6 +14,7 @@ import { Annotations, Lazy, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { bucketNameProblems, HOSTNAME, HOSTNAME_RULE } from '../config/rules';
 import { AWS_REGION, awsS3Endpoint, TRANSITION_STORAGE_CLASSES } from '../config/s3-compatible';
+import { skipCheckov, unskipCheckov } from './checkov';
 import { CloudFrontCdn, type CloudFrontCdnProps } from './cloudfront-cdn';
 import {
   type BucketLifecycle,
@@ -233,6 +234,7 @@ export class S3MediaBucket extends Construct implements IMediaBucket {
       objectLockEnabled: props.objectLock === true ? true : undefined,
       lifecycle: { preventDestroy: props.preventDestroy ?? false },
     });
+    skipInapplicableChecks(this.bucket, props);
     const companion = { bucket: this.bucket.bucket, region: aws ? this.bucket.region : undefined };
     this.bucketName = this.bucket.bucket;
     this.bucketArn = this.bucket.arn;
@@ -298,7 +300,9 @@ export class S3MediaBucket extends Construct implements IMediaBucket {
         this.addToResourcePolicy(cloudFrontReadStatement(this.bucket.arn, publicReadPrefixes, this.cdn.distributionArn));
       }
     } else if (!aws && publicReadPrefixes.length > 0) {
-      this.addToResourcePolicy(anonymousReadStatement(this.bucket.bucket, publicReadPrefixes));
+      const policy = this.addToResourcePolicy(anonymousReadStatement(this.bucket.bucket, publicReadPrefixes));
+      skipCheckov(policy, 'CKV_AWS_70',
+        'Anonymous s3:GetObject on the public prefixes only (access: policy): those objects are public by design; everything else stays private.');
     }
 
     if (props.logging !== undefined) this.logTo(props.logging);
@@ -336,6 +340,7 @@ export class S3MediaBucket extends Construct implements IMediaBucket {
     new PropsValidator('S3MediaBucket')
       .require(this.target === 'aws', "'logging' is AWS S3 server access logging, which s3-compatible services do not offer through the S3 API")
       .throwIfInvalid();
+    unskipCheckov(this.bucket, 'CKV_AWS_18');
     return new S3BucketLoggingA(this, 'Logging', {
       bucket: this.bucket.bucket,
       region: this.bucket.region,
@@ -366,6 +371,35 @@ export class S3MediaBucket extends Construct implements IMediaBucket {
   /** What an IAM identity needs to read and write `prefix` ('' for the whole bucket), KMS key included. */
   prefixGrant(prefix: string): PrefixGrant {
     return { bucketArn: this.bucketArn, prefix, kmsKeyArn: this.kmsKeyArn };
+  }
+}
+
+/**
+ * checkov checks that do not apply to a media bucket as configured, each with the reason, written
+ * next to the bucket (see ./checkov.ts). A skip tied to a setting is declared only while the
+ * setting is off.
+ */
+function skipInapplicableChecks(bucket: S3Bucket, props: S3MediaBucketProps): void {
+  const aws = props.target === 'aws';
+  skipCheckov(bucket, 'CKV_AWS_144',
+    'No cross-region replication: it doubles the storage of app uploads for a second bucket nobody serves from; versioning and the service\'s own redundancy keep objects durable, and S3-compatible services do not offer it through the S3 API.');
+  skipCheckov(bucket, 'CKV2_AWS_62',
+    'No event notifications: nothing consumes bucket events, the app knows of every upload because it makes them.');
+  // Withdrawn by logTo().
+  skipCheckov(bucket, 'CKV_AWS_18',
+    'Access logging is opt-in (buckets.<role>.logging): a log bucket is a second bucket with its own retention and cost, and S3-compatible services have no logging API.');
+  if (props.encryption?.kmsKeyArn === undefined) {
+    skipCheckov(bucket, 'CKV_AWS_145', aws
+      ? 'Encrypted at rest with SSE-S3 (AES256) by default; SSE-KMS is opt-in (encryption.kmsKeyArn) because every read then costs a KMS request and CloudFront needs a key policy to decrypt.'
+      : 'S3-compatible services answer the default-encryption API with NotImplemented; they encrypt at rest by their own means.');
+  }
+  if (props.versioning !== true) {
+    skipCheckov(bucket, 'CKV_AWS_21',
+      'Versioning is off for this bucket: buckets.<role>.versioning is false, or the S3-compatible service has no versioning API (R2, B2).');
+  }
+  if (!aws) {
+    skipCheckov(bucket, 'CKV2_AWS_6',
+      'The public access block is an AWS API that S3-compatible services do not implement; the bucket policy alone decides what is public (the public prefixes, nothing else).');
   }
 }
 

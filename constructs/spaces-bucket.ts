@@ -15,6 +15,7 @@ import {
   type IMediaBucket,
   wildcardOrigins,
 } from './media-bucket';
+import { skipCheckov } from './checkov';
 import { anonymousReadStatement, policyDocument, serializePolicy } from './policy-document';
 import { SpacesCdn, type SpacesCdnProps } from './spaces-cdn';
 import { PropsValidator } from './validation';
@@ -102,6 +103,10 @@ export class SpacesMediaBucket extends Construct implements IMediaBucket {
       lifecycleRule: lifecycleRules(props.lifecycle),
       lifecycle: { preventDestroy: props.preventDestroy ?? false },
     });
+    if (props.versioning !== true) {
+      skipCheckov(this.bucket, 'CKV_DIO_1',
+        'Versioning is off by the config (buckets.<role>.versioning): objects are replaced in place; once on, a Spaces bucket never returns to unversioned.');
+    }
     this.bucketName = this.bucket.name;
     this.region = this.bucket.region;
     this.endpoint = props.endpoint ?? `https://${this.bucket.endpoint}`;

@@ -6,7 +6,7 @@ import { capabilitiesOf } from '../config/s3-compatible';
 import type { SecretField } from '../config/secret-profiles';
 import type { IStorageCredentials } from '../constructs/credentials';
 import { kubernetesProvider } from '../constructs/kubernetes-target';
-import { type IMediaBucket, publicBaseUrl } from '../constructs/media-bucket';
+import { type BucketAddresses, type IMediaBucket, publicBaseUrl } from '../constructs/media-bucket';
 import { IamCredentials } from '../constructs/iam-credentials';
 import { S3MediaBucket } from '../constructs/s3-bucket';
 import { SpacesCredentials } from '../constructs/spaces-credentials';
@@ -74,7 +74,8 @@ export class EnvironmentStack extends TerraformStack {
     }
 
     new TerraformOutput(this, 'storage', {
-      description: 'Per bucket role: bucket, region, endpoint (URL), cdn_endpoint (URL), prefix, public_base_url (URL).',
+      description:
+        'Per bucket role: bucket, region, endpoint (URL), cdn_endpoint (URL), prefix, public_base_url (URL), public_prefixes, private_prefixes, access, addressing_style, cors.',
       value: Object.fromEntries(
         env.buckets.map((bucket) => {
           const media = this.buckets.get(bucket.role)!;
@@ -90,6 +91,13 @@ export class EnvironmentStack extends TerraformStack {
               public_prefixes: bucket.publicPrefixes,
               private_prefixes: bucket.privatePrefixes,
               access: bucket.access,
+              addressing_style: bucket.service?.forcePathStyle === true ? 'path' : 'virtual',
+              // What `verify` checks preflights against: the deployed rules.
+              cors: bucket.cors.map((rule) => ({
+                allowed_origins: rule.allowedOrigins,
+                allowed_methods: rule.allowedMethods,
+                allowed_headers: rule.allowedHeaders ?? [],
+              })),
             },
           ];
         }),
@@ -135,7 +143,7 @@ function sharedBucket(buckets: ReadonlyMap<string, IMediaBucket>, role: string):
 
 /** Every secret field's value for one bucket of an environment. */
 export function secretValues(
-  media: IMediaBucket,
+  media: BucketAddresses,
   bucket: ResolvedBucket,
   env: ResolvedEnvironment,
   credentials: IStorageCredentials,

@@ -108,7 +108,12 @@ describe('the EventHorizon layout (AWS in prod, MinIO locally)', () => {
 
   test('tells django-storages to use path-style addressing and the MinIO endpoint', () => {
     const outputs = parse(local).output?.storage.value as Record<string, Record<string, string>>;
-    expect(outputs.media).toMatchObject({ endpoint: 'http://localhost:9000', cdn_endpoint: expect.stringMatching(/^http:\/\/localhost:9000\//) });
+    expect(outputs.media).toMatchObject({
+      endpoint: 'http://localhost:9000',
+      cdn_endpoint: expect.stringMatching(/^http:\/\/localhost:9000\//),
+      addressing_style: 'path',
+      cors: [],
+    });
     const prodSecret = onlyResource(stacks['eventhorizon-prod'], 'kubernetes_secret_v1').data as Record<string, string>;
     expect(prodSecret).toMatchObject({ AWS_S3_ADDRESSING_STYLE: 'virtual', AWS_DEFAULT_ACL: '', AWS_S3_ENDPOINT_URL: 'https://s3.us-east-1.amazonaws.com' });
   });

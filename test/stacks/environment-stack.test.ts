@@ -79,6 +79,8 @@ describe('the seance layout (one shared bucket, prod/ and dev/ prefixes)', () =>
         public_prefixes: ['releases', 'web'],
         private_prefixes: [],
         access: 'acl',
+        addressing_style: 'virtual',
+        cors: [{ allowed_origins: ['https://seance.dev', 'https://backend.seance.dev'], allowed_methods: ['GET', 'HEAD'], allowed_headers: [] }],
       }),
     });
     expect(outputs.credentials).toMatchObject({

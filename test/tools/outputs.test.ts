@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OutputsError, parseStackOutputs, readStackOutputs, selectBucket } from '../../tools/outputs';
@@ -87,6 +87,20 @@ describe('readStackOutputs', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'outputs-')), 'outputs.json');
     writeFileSync(file, JSON.stringify({ 'seance-prod': { storage: { media } } }));
     await expect(readStackOutputs('seance-prod', { outputsFile: file })).resolves.toMatchObject({ stack: 'seance-prod' });
+  });
+
+  it('asks the Terraform binary for the outputs in the stack directory', async () => {
+    // GIVEN a synthesized stack directory and a stand-in for `tofu output -json`
+    const outdir = mkdtempSync(join(tmpdir(), 'cdktf-out-'));
+    mkdirSync(join(outdir, 'stacks', 'seance-prod'), { recursive: true });
+    const binary = join(outdir, 'fake-tofu');
+    const json = JSON.stringify({ storage: { sensitive: false, type: 'object', value: { media } }, credentials: { sensitive: true, type: 'object', value: credentials } });
+    writeFileSync(binary, `#!/bin/sh\n[ "$1 $2" = "output -json" ] && [ "$(basename "$PWD")" = seance-prod ] && echo '${json}'\n`);
+    chmodSync(binary, 0o755);
+    // WHEN the outputs are read without a file
+    const outputs = await readStackOutputs('seance-prod', { outdir, terraformBinary: binary });
+    // THEN they come from the binary, run in the stack's directory
+    expect(outputs.credentials?.accessKeyId).toBe('DO00KEY');
   });
 
   it('says to synthesize when the stack directory does not exist', async () => {

@@ -1,0 +1,195 @@
+/**
+ * The operations CLI: `npm run <command> -- …` (see docs/operations.md).
+ *
+ *   verify <stack>                check a deployed environment's buckets as its app uses them
+ *   migrate-media <stack> <dir>   copy an existing media directory into the bucket
+ *   env <stack>                   print the app's settings as dotenv
+ *   stacks | changed-stacks | bump-key-generation   helpers for the GitHub workflows
+ *
+ * Exit codes: 0 success, 1 a check or a copy failed, 2 bad input (config, outputs, flags),
+ * 130 interrupted.
+ */
+import { appendFileSync } from 'node:fs';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { configPath, loadConfigFile } from '../config/load';
+import { bumpGenerationFile } from './ci/bump-generation';
+import { compareStacks, readSynthesizedStacks } from './ci/changed-stacks';
+import { githubOutputs, listStacks } from './ci/stacks';
+import { DEFAULT_CACHE_CONTROL, DEFAULT_STATIC_PREFIXES } from './migrate/plan';
+import { parseSize } from './table';
+
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number ≥ 1');
+  return n;
+}
+
+function nonNegativeInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a whole number ≥ 0');
+  return n;
+}
+
+function size(value: string): number {
+  try {
+    return parseSize(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+}
+
+function list(value: string): string[] {
+  return value.split(',').map((part) => part.trim()).filter((part) => part !== '');
+}
+
+const outputsFileOption = () =>
+  new Option('--outputs-file <file>', 'stack outputs as JSON (cdktf --outputs-file, or terraform output -json); default: ask $TERRAFORM_BINARY_NAME in cdktf.out/stacks/<stack>');
+const configOption = () => new Option('-c, --config <file>', 'config file (default: $STORAGE_CONFIG or storage.yaml)');
+const credentialsOption = () =>
+  new Option('--credentials <source>', 'auto: the credentials output, else AWS_*/SPACES_* variables; outputs; env')
+    .choices(['auto', 'outputs', 'env'])
+    .default('auto');
+const pathStyleOption = () =>
+  new Option('--path-style', "path-style addressing (local S3 servers); default: the bucket's addressing_style output, else the config, else virtual-hosted (Spaces needs it)");
+
+/** Runs a command body and turns its outcome into the exit code. */
+function exitWith(body: () => Promise<number> | number): Promise<void> {
+  return Promise.resolve()
+    .then(body)
+    .then((code) => {
+      process.exitCode = code;
+    })
+    .catch((error: unknown) => {
+      // Config, outputs and flag problems carry their own explanation; a stack trace adds nothing.
+      console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
+      process.exitCode = 2;
+    });
+}
+
+export function buildProgram(): Command {
+  const program = new Command('cdktf-media-storage')
+    .description('Operations on the storage stacks: verify, migrate media, write settings.')
+    .showHelpAfterError();
+
+  program
+    .command('verify')
+    .description('check a deployed environment: credentials, region, canary write, public/private reads (origin and CDN), presigned URL, CORS')
+    .argument('<stack>', 'environment stack, e.g. seance-prod')
+    .addOption(outputsFileOption())
+    .addOption(configOption())
+    .option('--role <role...>', 'bucket roles to check (default: all)')
+    .addOption(pathStyleOption())
+    .addOption(credentialsOption())
+    .option('--timeout <seconds>', 'per HTTP request', positiveInteger, 15)
+    .option('--cdn-wait <seconds>', 'retry the CDN read this long (a CDN the deploy just created may need a minute)', nonNegativeInteger, 0)
+    .option('--json', 'print the results as JSON')
+    // Commands load their modules on use: the AWS SDK alone takes half a second to load.
+    .action((stack: string, options) => exitWith(async () => (await import('./verify/command')).verifyCommand(stack, options)));
+
+  program
+    .command('migrate-media')
+    .description("copy a media directory (e.g. Django's MEDIA_ROOT) into the bucket under the environment's prefix; resumable")
+    .argument('<stack>', 'environment stack, e.g. kms-connect-prod')
+    .argument('<dir>', 'directory to copy')
+    .addOption(outputsFileOption())
+    .addOption(configOption())
+    .option('--role <role>', 'bucket role (default: the only one)')
+    .option('--into <prefix>', "sub-prefix under the environment's prefix, e.g. media")
+    .addOption(pathStyleOption())
+    .addOption(credentialsOption())
+    .option('--concurrency <n>', 'files in flight', positiveInteger, 8)
+    .addOption(new Option('--multipart-threshold <size>', 'upload files this large in parts').argParser(size).default(parseSize('64MiB'), '64MiB'))
+    .addOption(new Option('--part-size <size>', 'multipart part size (≥ 5MiB)').argParser(size).default(parseSize('16MiB'), '16MiB'))
+    .option('--multipart-concurrency <n>', 'multipart uploads in flight (each buffers 4 parts)', positiveInteger, 2)
+    .option('--cache-control-public <value>', 'Cache-Control of public media', DEFAULT_CACHE_CONTROL.public)
+    .option('--cache-control-static <value>', 'Cache-Control of static files', DEFAULT_CACHE_CONTROL.static)
+    .option('--cache-control-private <value>', 'Cache-Control of private files', DEFAULT_CACHE_CONTROL.private)
+    .option('--static-prefixes <list>', 'public prefixes holding static files (comma-separated)', list, [...DEFAULT_STATIC_PREFIXES])
+    .option('--dry-run', 'upload and delete nothing; report what would be done')
+    .option('--delete', 'delete objects under the destination that have no local file (only after a complete copy)')
+    .option('--force', 'upload even files that are already there')
+    .option('--max-uploads <n>', 'stop after this many uploads (resume with another run)', positiveInteger)
+    .option('--no-progress', 'no progress bar')
+    .option('--verbose', 'one line per file')
+    .option('--json', 'print the summary as JSON')
+    .action((stack: string, dir: string, options) =>
+      exitWith(async () =>
+        (await import('./migrate/command')).migrateCommand(stack, dir, {
+          ...options,
+          cacheControl: { public: options.cacheControlPublic, static: options.cacheControlStatic, private: options.cacheControlPrivate },
+        }),
+      ),
+    );
+
+  program
+    .command('env')
+    .description("print the app's storage settings as dotenv, with the environment's key names")
+    .argument('<stack>', 'environment stack, e.g. kms-connect-prod')
+    .addOption(outputsFileOption())
+    .addOption(configOption())
+    .option('--role <role>', 'bucket role (default: the only one)')
+    .option('--with-secrets', 'include the access key (otherwise its keys are commented out)')
+    .option('-o, --output <file>', 'write to a file (mode 600) instead of stdout')
+    .option('--describe', 'a comment above each key saying what it holds')
+    .action((stack: string, options) => exitWith(async () => (await import('./env/command')).envCommand(stack, options)));
+
+  program
+    .command('stacks')
+    .description('the stacks of the config as JSON (for CI matrices)')
+    .addOption(configOption())
+    .option('--github-output', 'append app, shared, all, nonproduction, production to $GITHUB_OUTPUT')
+    .action((options: { config?: string; githubOutput?: boolean }) =>
+      exitWith(() => {
+        const stacks = listStacks(loadConfigFile(configPath(options.config)).config);
+        if (options.githubOutput) appendGithubOutput(githubOutputs(stacks));
+        console.log(JSON.stringify(stacks, null, 2));
+        return 0;
+      }),
+    );
+
+  program
+    .command('changed-stacks')
+    .description('stacks whose synthesized Terraform differs between two cdktf output directories')
+    .requiredOption('--base <outdir>', 'cdktf.out of the base revision')
+    .option('--head <outdir>', 'cdktf.out of the head revision', 'cdktf.out')
+    .addOption(configOption())
+    .option('--github-output', 'append changed, removed (stack names) and plan (stack entries of the changed stacks) to $GITHUB_OUTPUT')
+    .action((options: { base: string; head: string; config?: string; githubOutput?: boolean }) =>
+      exitWith(() => {
+        const changes = compareStacks(readSynthesizedStacks(options.base), readSynthesizedStacks(options.head));
+        const stacks = listStacks(loadConfigFile(configPath(options.config)).config);
+        const plan = [...(stacks.shared === undefined ? [] : [stacks.shared]), ...stacks.environments].filter((entry) => changes.changed.includes(entry.stack));
+        if (options.githubOutput) {
+          appendGithubOutput(`changed=${JSON.stringify(changes.changed)}\nremoved=${JSON.stringify(changes.removed)}\nplan=${JSON.stringify(plan)}\n`);
+        }
+        console.log(JSON.stringify({ ...changes, plan }, null, 2));
+        return 0;
+      }),
+    );
+
+  program
+    .command('bump-key-generation')
+    .description("rotate an environment's managed key: raise credentials.generation in the config")
+    .argument('<environment>', 'environment name, e.g. prod')
+    .addOption(configOption())
+    .action((environment: string, options: { config?: string }) =>
+      exitWith(() => {
+        const file = configPath(options.config);
+        const bump = bumpGenerationFile(file, environment);
+        console.log(`${file}: environments.${environment}.credentials.generation ${bump.from} → ${bump.to}`);
+        return 0;
+      }),
+    );
+
+  return program;
+}
+
+function appendGithubOutput(text: string): void {
+  const file = process.env.GITHUB_OUTPUT;
+  if (file === undefined || file === '') throw new Error('--github-output: $GITHUB_OUTPUT is not set (it is inside GitHub Actions)');
+  appendFileSync(file, text);
+}
+
+if (require.main === module) {
+  void buildProgram().parseAsync(process.argv);
+}

@@ -1,0 +1,48 @@
+/** `env <stack>`: the app's storage settings as a dotenv file (a Droplet's .env, Koyeb, Compose). */
+import { chmodSync, writeFileSync } from 'node:fs';
+import { configPath } from '../../config/load';
+import { readStackOutputs, selectBucket } from '../outputs';
+import { bucketOf, loadEnvironment } from '../stack-config';
+import { renderDotenv } from './dotenv';
+import { settingsLines, settingsValues } from './settings';
+
+export interface EnvOptions {
+  readonly outputsFile?: string;
+  readonly config?: string;
+  readonly role?: string;
+  readonly withSecrets?: boolean;
+  readonly output?: string;
+  readonly describe?: boolean;
+}
+
+export async function envCommand(stack: string, options: EnvOptions): Promise<number> {
+  const configFile = configPath(options.config);
+  const environment = loadEnvironment(configFile, stack);
+  const outputs = await readStackOutputs(stack, { outputsFile: options.outputsFile });
+  const bucket = selectBucket(outputs, options.role);
+  const resolved = bucketOf(environment, bucket.role);
+  if (resolved === undefined) throw new Error(`${configFile} has no bucket role "${bucket.role}" in ${stack}: deploy the current config first`);
+  if (options.withSecrets && outputs.credentials === undefined) {
+    throw new Error(
+      `--with-secrets: the outputs of "${stack}" hold no credentials (cdktf writes them to an outputs file only with --outputs-file-include-sensitive-outputs; or read them from the stack with ${process.env.TERRAFORM_BINARY_NAME ?? 'terraform'} by omitting --outputs-file)`,
+    );
+  }
+  const text = renderDotenv([
+    { kind: 'comment', text: `Storage settings of ${stack} (${bucket.role} bucket ${bucket.bucket}), profile ${environment.settings.profile}.` },
+    { kind: 'comment', text: `Written by: npm run env -- ${stack}${options.withSecrets ? ' --with-secrets' : ''}. Regenerate rather than edit.` },
+    ...settingsLines(
+      settingsValues({ output: bucket, bucket: resolved, environment, credentials: options.withSecrets ? outputs.credentials : undefined }),
+      environment.settings,
+      options.describe,
+    ),
+  ]);
+  if (options.output === undefined) {
+    process.stdout.write(text);
+  } else {
+    // Owner-only: the file may hold the secret key.
+    writeFileSync(options.output, text, { mode: 0o600 });
+    chmodSync(options.output, 0o600);
+    console.error(`wrote ${options.output}${options.withSecrets ? ' (with secrets, mode 600)' : ''}`);
+  }
+  return 0;
+}

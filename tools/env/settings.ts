@@ -1,0 +1,63 @@
+/**
+ * The app's settings for one bucket: the Kubernetes secret's fields and values, computed by the
+ * stack's own `secretValues` (stacks/environment-stack.ts) so the dotenv file and the secret
+ * always agree, fed with the deployed values from the outputs instead of Terraform tokens.
+ */
+import type { ResolvedBucket, ResolvedEnvironment } from '../../config/model';
+import { SECRET_FIELD_DESCRIPTIONS, SECRET_FIELDS, type SecretField } from '../../config/secret-profiles';
+import type { BucketAddresses } from '../../constructs/media-bucket';
+import { secretValues } from '../../stacks/environment-stack';
+import type { BucketOutput, CredentialsOutput } from '../outputs';
+import type { DotenvLine } from './dotenv';
+
+const SECRET_FIELDS_SET: ReadonlySet<SecretField> = new Set(['accessKeyId', 'secretAccessKey']);
+
+/** The deployed bucket as `secretValues` reads it. */
+function deployedBucket(output: BucketOutput): BucketAddresses {
+  const publicUrl = output.cdnEndpoint.replace(/\/+$/, '');
+  return {
+    bucketName: output.bucket,
+    region: output.region,
+    endpoint: output.endpoint,
+    publicDomain: new URL(publicUrl).host,
+    publicUrl,
+  };
+}
+
+/**
+ * Every settings field's value. Credentials are undefined unless given (the caller's
+ * --with-secrets), so a withheld secret never reaches the output by accident.
+ */
+export function settingsValues(options: {
+  readonly output: BucketOutput;
+  readonly bucket: ResolvedBucket;
+  readonly environment: ResolvedEnvironment;
+  readonly credentials?: CredentialsOutput;
+}): Record<SecretField, string | undefined> {
+  if (options.output.prefix !== options.environment.prefix) {
+    throw new Error(
+      `the outputs give prefix "${options.output.prefix}" but the config gives "${options.environment.prefix}" for ${options.environment.stackName}: deploy the current config first`,
+    );
+  }
+  const values = secretValues(deployedBucket(options.output), options.bucket, options.environment, {
+    accessKeyId: options.credentials?.accessKeyId ?? '',
+    secretAccessKey: options.credentials?.secretAccessKey ?? '',
+  });
+  return {
+    ...values,
+    accessKeyId: options.credentials?.accessKeyId,
+    secretAccessKey: options.credentials?.secretAccessKey,
+  };
+}
+
+/** dotenv lines in field order, under the environment's key names; withheld secrets as comments. */
+export function settingsLines(values: Record<SecretField, string | undefined>, settings: { readonly keys: Readonly<Partial<Record<SecretField, string>>> }, describe = false): DotenvLine[] {
+  return SECRET_FIELDS.flatMap((field): DotenvLine[] => {
+    const key = settings.keys[field];
+    if (key === undefined) return [];
+    const description = describe ? SECRET_FIELD_DESCRIPTIONS[field] : undefined;
+    const value = values[field];
+    if (SECRET_FIELDS_SET.has(field) && value === undefined) return [{ kind: 'withheld', key, description }];
+    return [{ kind: 'value', key, value: value ?? '', description }];
+  });
+}

@@ -1,0 +1,227 @@
+/**
+ * The stack outputs the tools work from: the `storage` output (per bucket role: bucket, region,
+ * endpoints, prefixes, access model) and the sensitive `credentials` output.
+ *
+ * Three shapes are accepted, so the tools work wherever the outputs come from:
+ * - cdktf's outputs file (`cdktf deploy|output --outputs-file f.json`): `{ "<stack>": { "storage": …, "credentials": … } }`,
+ *   where `credentials` is present only with `--outputs-file-include-sensitive-outputs`;
+ * - `terraform output -json` / `tofu output -json` in the stack directory:
+ *   `{ "storage": { "value": …, "type": …, "sensitive": false }, … }` (sensitive values included);
+ * - one stack's plain outputs: `{ "storage": …, "credentials": … }`.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { z } from 'zod';
+
+/** One CORS rule as the `cors` field of a storage output entry carries it (optional field). */
+export interface CorsRuleOutput {
+  readonly allowedOrigins: readonly string[];
+  readonly allowedMethods: readonly string[];
+  readonly allowedHeaders: readonly string[];
+}
+
+/** One bucket role of the `storage` output, in camelCase. */
+export interface BucketOutput {
+  readonly role: string;
+  readonly bucket: string;
+  readonly region: string;
+  /** S3 API endpoint URL with scheme. */
+  readonly endpoint: string;
+  /** CDN base URL with scheme (the origin's URL when there is no CDN). */
+  readonly cdnEndpoint: string;
+  /** The environment's path prefix in the bucket ('' for none). */
+  readonly prefix: string;
+  /** Where public objects of the environment are served, CDN first. */
+  readonly publicBaseUrl: string;
+  readonly publicPrefixes: readonly string[];
+  readonly privatePrefixes: readonly string[];
+  /** `acl`: public objects are uploaded with the public-read ACL; `policy`: a bucket policy makes them public. */
+  readonly access: string;
+  /** CORS rules, when the stack outputs them. */
+  readonly cors?: readonly CorsRuleOutput[];
+  /** `virtual` or `path`, when the stack outputs it. */
+  readonly addressingStyle?: string;
+}
+
+export interface CredentialsOutput {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+}
+
+export interface StackOutputs {
+  readonly stack: string;
+  /** Bucket roles in output order. */
+  readonly buckets: readonly BucketOutput[];
+  /** Absent when the source withheld sensitive outputs. */
+  readonly credentials?: CredentialsOutput;
+}
+
+export class OutputsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OutputsError';
+  }
+}
+
+const CorsRuleSchema = z.object({
+  allowed_origins: z.array(z.string()),
+  allowed_methods: z.array(z.string()),
+  allowed_headers: z.array(z.string()).optional(),
+});
+
+const BucketSchema = z.object({
+  bucket: z.string().min(1),
+  region: z.string().min(1),
+  endpoint: z.string().min(1),
+  cdn_endpoint: z.string().min(1),
+  prefix: z.string(),
+  public_base_url: z.string().min(1),
+  public_prefixes: z.array(z.string()),
+  private_prefixes: z.array(z.string()),
+  access: z.string().min(1),
+  cors: z.array(CorsRuleSchema).optional(),
+  addressing_style: z.enum(['virtual', 'path']).optional(),
+});
+
+const StorageSchema = z.record(z.string(), BucketSchema);
+
+const CredentialsSchema = z.object({
+  access_key_id: z.string().min(1),
+  secret_access_key: z.string().min(1),
+});
+
+type Json = Record<string, unknown>;
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** `terraform output -json` wraps each value as `{ value, type, sensitive }`. */
+function isTerraformOutputEntry(value: unknown): value is { value: unknown; sensitive?: boolean } {
+  return isObject(value) && 'value' in value && 'type' in value;
+}
+
+function unwrap(value: unknown): unknown {
+  return isTerraformOutputEntry(value) ? value.value : value;
+}
+
+/** The outputs of `stack` from any of the accepted shapes (see the module comment). */
+export function parseStackOutputs(json: unknown, stack: string, source: string): StackOutputs {
+  if (!isObject(json)) throw new OutputsError(`${source}: expected a JSON object of outputs`);
+  let outputs: Json;
+  if (isObject(json[stack])) {
+    outputs = json[stack];
+  } else if ('storage' in json) {
+    outputs = json;
+  } else {
+    const stacks = Object.keys(json).filter((key) => isObject(json[key]) && 'storage' in (json[key] as Json));
+    throw new OutputsError(
+      `${source}: no outputs for stack "${stack}"` +
+        (stacks.length > 0 ? ` (it has outputs for ${stacks.join(', ')})` : ' and no storage output'),
+    );
+  }
+  if (!('storage' in outputs)) {
+    throw new OutputsError(
+      `${source}: stack "${stack}" has no storage output; the tools work on environment stacks (<app>-<env>), not on <app>-shared`,
+    );
+  }
+
+  const storage = StorageSchema.safeParse(unwrap(outputs.storage));
+  if (!storage.success) {
+    const problems = storage.error.issues.map((issue) => `storage.${issue.path.join('.')}: ${issue.message}`);
+    throw new OutputsError(`${source}: the storage output of "${stack}" is not as expected:\n  - ${problems.join('\n  - ')}`);
+  }
+  const buckets: BucketOutput[] = Object.entries(storage.data).map(([role, b]) => ({
+    role,
+    bucket: b.bucket,
+    region: b.region,
+    endpoint: b.endpoint,
+    cdnEndpoint: b.cdn_endpoint,
+    prefix: b.prefix,
+    publicBaseUrl: b.public_base_url,
+    publicPrefixes: b.public_prefixes,
+    privatePrefixes: b.private_prefixes,
+    access: b.access,
+    cors: b.cors?.map((rule) => ({
+      allowedOrigins: rule.allowed_origins,
+      allowedMethods: rule.allowed_methods,
+      allowedHeaders: rule.allowed_headers ?? [],
+    })),
+    addressingStyle: b.addressing_style,
+  }));
+  if (buckets.length === 0) throw new OutputsError(`${source}: the storage output of "${stack}" lists no bucket`);
+
+  // cdktf writes a withheld sensitive output as nothing at all; Terraform may write null.
+  const rawCredentials = unwrap(outputs.credentials);
+  let credentials: CredentialsOutput | undefined;
+  if (rawCredentials !== undefined && rawCredentials !== null) {
+    const parsed = CredentialsSchema.safeParse(rawCredentials);
+    if (!parsed.success) {
+      throw new OutputsError(`${source}: the credentials output of "${stack}" needs access_key_id and secret_access_key`);
+    }
+    credentials = { accessKeyId: parsed.data.access_key_id, secretAccessKey: parsed.data.secret_access_key };
+  }
+  return { stack, buckets, credentials };
+}
+
+/** One bucket role: the one named, or the only one. */
+export function selectBucket(outputs: StackOutputs, role: string | undefined): BucketOutput {
+  const roles = outputs.buckets.map((b) => b.role);
+  if (role === undefined) {
+    if (outputs.buckets.length === 1) return outputs.buckets[0];
+    throw new OutputsError(`stack "${outputs.stack}" has several buckets (${roles.join(', ')}): choose one with --role`);
+  }
+  const bucket = outputs.buckets.find((b) => b.role === role);
+  if (bucket === undefined) throw new OutputsError(`stack "${outputs.stack}" has no bucket role "${role}" (it has ${roles.join(', ')})`);
+  return bucket;
+}
+
+export interface OutputsSource {
+  /** A JSON file in any accepted shape. */
+  readonly outputsFile?: string;
+  /** cdktf's output directory. @default cdktf.out */
+  readonly outdir?: string;
+  /** @default $TERRAFORM_BINARY_NAME or terraform */
+  readonly terraformBinary?: string;
+}
+
+const run = promisify(execFile);
+
+/**
+ * Reads a stack's outputs from a file, or asks Terraform/OpenTofu in the synthesized stack
+ * directory (it must have been initialised, as `cdktf deploy` does).
+ */
+export async function readStackOutputs(stack: string, source: OutputsSource = {}): Promise<StackOutputs> {
+  if (source.outputsFile !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(source.outputsFile, 'utf8');
+    } catch (cause) {
+      throw new OutputsError(`${source.outputsFile}: cannot be read (${(cause as Error).message})`);
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (cause) {
+      throw new OutputsError(`${source.outputsFile}: is not JSON (${(cause as Error).message})`);
+    }
+    return parseStackOutputs(json, stack, source.outputsFile);
+  }
+
+  const binary = source.terraformBinary ?? process.env.TERRAFORM_BINARY_NAME ?? 'terraform';
+  const dir = join(source.outdir ?? 'cdktf.out', 'stacks', stack);
+  if (!existsSync(dir)) {
+    throw new OutputsError(`${dir} does not exist: synthesize (npm run synth) and deploy the stack, or pass --outputs-file`);
+  }
+  let stdout: string;
+  try {
+    ({ stdout } = await run(binary, ['output', '-json'], { cwd: dir, maxBuffer: 16 * 1024 * 1024 }));
+  } catch (cause) {
+    const error = cause as NodeJS.ErrnoException & { stderr?: string };
+    const reason = error.code === 'ENOENT' ? `${binary} is not on PATH (set TERRAFORM_BINARY_NAME=tofu for OpenTofu)` : (error.stderr ?? error.message).trim();
+    throw new OutputsError(`${binary} output -json in ${dir} failed: ${reason}`);
+  }
+  return parseStackOutputs(JSON.parse(stdout), stack, `${binary} output -json (${dir})`);
+}
