@@ -13,7 +13,9 @@ function main(): void {
   const { config, warnings } = loadConfigFile(file);
   for (const warning of warnings) console.warn(`warning: ${file}: ${formatIssue(warning)}`);
 
-  const app = new App();
+  // No construct stack traces: they only decorate messages, and they would write this machine's
+  // absolute paths into manifest.json.
+  const app = new App({ stackTraces: false });
   const stacks = buildStorageApp(app, config, __dirname);
   app.synth();
   const names = [stacks.shared, ...stacks.environments].flatMap((stack) => (stack === undefined ? [] : [stack.node.id]));

@@ -2,12 +2,12 @@ import { App } from 'cdktf';
 import type { IConstruct } from 'constructs';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve as resolvePath } from 'node:path';
 import { parseConfig } from '../config/load';
 import type { ResolvedConfig } from '../config/model';
 import { buildStorageApp } from '../stacks/storage-app';
 
-export const PROJECT_DIR = `${__dirname}/..`;
+export const PROJECT_DIR = resolvePath(__dirname, '..');
 
 /** A Terraform JSON document as synthesized. */
 export interface TerraformJson {

@@ -2,7 +2,7 @@
  * The synth command as users run it: a real process, its exit code and what it prints.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_DIR } from './helpers';
@@ -13,8 +13,19 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(work, { recursive: true, force: true }));
 
+/** The node arguments of `npm run synth`, so the test runs exactly what users run. */
+const SYNTH_ARGS = (JSON.parse(readFileSync(join(PROJECT_DIR, 'package.json'), 'utf8')) as { scripts: { synth: string } }).scripts.synth
+  .split(/\s+/)
+  .slice(1);
+
+test('npm run synth and cdktf (synth, deploy) run the app the same way', () => {
+  expect(SYNTH_ARGS).toEqual(['--require', './scripts/register-ts.cjs', 'main.ts']);
+  const cdktfJson = JSON.parse(readFileSync(join(PROJECT_DIR, 'cdktf.json'), 'utf8')) as { app: string };
+  expect(cdktfJson.app).toBe(['node', ...SYNTH_ARGS].join(' '));
+});
+
 function synth(args: string[], env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, ['--import', 'tsx', join(PROJECT_DIR, 'main.ts'), ...args], {
+  return spawnSync(process.execPath, [...SYNTH_ARGS, ...args], {
     cwd: PROJECT_DIR,
     env: { ...process.env, CDKTF_OUTDIR: join(work, 'out'), ...env },
     encoding: 'utf8',
@@ -24,6 +35,8 @@ function synth(args: string[], env: Record<string, string> = {}) {
 test('synthesizes storage.yaml into cdktf.out/stacks/<stack>/cdk.tf.json', () => {
   const result = synth([]);
   expect(result.status).toBe(0);
+  // No construct stack traces: the manifest must not carry this machine's paths.
+  expect(readFileSync(join(work, 'out', 'manifest.json'), 'utf8')).not.toContain(PROJECT_DIR);
   expect(result.stdout).toMatch(/storage\.yaml: synthesized seance-shared, seance-prod, seance-dev/);
   for (const stack of ['seance-shared', 'seance-prod', 'seance-dev']) {
     expect(existsSync(join(work, 'out', 'stacks', stack, 'cdk.tf.json'))).toBe(true);
