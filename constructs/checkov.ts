@@ -35,8 +35,3 @@ export function skipCheckov(resource: TerraformResource, checkId: string, reason
 export function unskipCheckov(resource: TerraformResource, checkId: string): void {
   skips.get(resource)?.delete(checkId);
 }
-
-/** The skips declared on a resource, by check id. */
-export function checkovSkipsOf(resource: TerraformResource): ReadonlyMap<string, string> {
-  return new Map(skips.get(resource));
-}

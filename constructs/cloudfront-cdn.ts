@@ -1,6 +1,7 @@
 import { CloudfrontCachePolicy } from '@cdktf/provider-aws/lib/cloudfront-cache-policy';
 import { CloudfrontDistribution, type CloudfrontDistributionViewerCertificate } from '@cdktf/provider-aws/lib/cloudfront-distribution';
 import { CloudfrontOriginAccessControl } from '@cdktf/provider-aws/lib/cloudfront-origin-access-control';
+import { CloudfrontResponseHeadersPolicy } from '@cdktf/provider-aws/lib/cloudfront-response-headers-policy';
 import { Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { HOSTNAME, HOSTNAME_RULE } from '../config/rules';
@@ -95,6 +96,8 @@ export class CloudFrontCdn extends Construct {
   readonly distributionArn: string;
   readonly distribution: CloudfrontDistribution;
   readonly originAccessControl: CloudfrontOriginAccessControl;
+  /** Security headers added to every response (child id `ResponseHeadersPolicy`). */
+  readonly responseHeadersPolicy: CloudfrontResponseHeadersPolicy;
 
   constructor(scope: Construct, id: string, props: CloudFrontCdnProps) {
     super(scope, id);
@@ -141,6 +144,7 @@ export class CloudFrontCdn extends Construct {
       }
       return policy.id;
     };
+    this.responseHeadersPolicy = securityHeadersPolicy(this, bucketName);
     const behaviour = {
       targetOriginId: ORIGIN_ID,
       viewerProtocolPolicy: 'redirect-to-https',
@@ -150,6 +154,7 @@ export class CloudFrontCdn extends Construct {
       cachedMethods: ['GET', 'HEAD'],
       compress: true,
       originRequestPolicyId: CORS_S3_ORIGIN_REQUEST_POLICY_ID,
+      responseHeadersPolicyId: this.responseHeadersPolicy.id,
     };
 
     this.distribution = new CloudfrontDistribution(this, 'Distribution', {
@@ -204,6 +209,29 @@ function cachePolicy(scope: Construct, bucketName: string, ttl: number): Cloudfr
     // is deleted (CloudFront refuses to delete a policy in use).
     lifecycle: { createBeforeDestroy: true },
   });
+}
+
+/**
+ * Security headers on every response. The distribution serves what users uploaded, so browsers
+ * must take each object as the Content-Type it was stored with, never sniff it into HTML or
+ * script (nosniff); HTTPS is remembered for a year (HSTS, this host only); and links out of a
+ * served document carry no path (Referrer-Policy). No frame options: the app embeds documents
+ * (PDFs) from this host in its own pages. CORS headers stay S3's, from the bucket's CORS rules.
+ */
+function securityHeadersPolicy(scope: Construct, bucketName: string): CloudfrontResponseHeadersPolicy {
+  const policy = new CloudfrontResponseHeadersPolicy(scope, 'ResponseHeadersPolicy', {
+    // Unique per account, like the cache policies: derived from the bucket name.
+    name: `${cachePolicyNamePart(bucketName)}-security-headers`,
+    comment: `Security headers for media of ${bucketName}`,
+    securityHeadersConfig: {
+      contentTypeOptions: { override: true },
+      strictTransportSecurity: { accessControlMaxAgeSec: ONE_YEAR_SECONDS, includeSubdomains: false, preload: false, override: true },
+      referrerPolicy: { referrerPolicy: 'strict-origin-when-cross-origin', override: true },
+    },
+  });
+  skipCheckov(policy, 'CKV_AWS_259',
+    'HSTS for this host only: includeSubDomains and preload would force HTTPS on every name under the custom domain, which may be an apex shared with hosts this stack does not own; preloading is the domain owner\'s decision.');
+  return policy;
 }
 
 /** Cache policy names allow letters, digits, hyphens and underscores only: bucket names may hold dots. */

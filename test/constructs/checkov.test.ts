@@ -112,6 +112,13 @@ describe('the checkov skips the constructs declare', () => {
       ['CKV2_AWS_42', 'CKV2_AWS_47', 'CKV_AWS_174', 'CKV_AWS_305', 'CKV_AWS_310', 'CKV_AWS_374', 'CKV_AWS_68', 'CKV_AWS_86']);
   });
 
+  test('the security headers policy skips the HSTS subdomain and preload check, since it sends HSTS for its own host only', () => {
+    const synthesized = synthWithMetadata((scope) => {
+      new CloudFrontCdn(scope, 'Cdn', { origin: { bucketRegionalDomainName: 'shop-media.s3.eu-central-1.amazonaws.com', bucketName: 'shop-media' } });
+    });
+    expect(skippedChecks(synthesized, 'aws_cloudfront_response_headers_policy')).toEqual(['CKV_AWS_259']);
+  });
+
   test('a distribution on a custom domain keeps the custom-certificate and TLS-policy checks', () => {
     const synthesized = synthWithMetadata((scope) => {
       new CloudFrontCdn(scope, 'Cdn', {

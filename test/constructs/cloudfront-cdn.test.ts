@@ -66,6 +66,20 @@ describe('CloudFrontCdn', () => {
       compress: true,
       origin_request_policy_id: CORS_S3_ORIGIN,
       cache_policy_id: ref('aws_cloudfront_cache_policy', 'Cdn_CachePolicy86400', 'id'),
+      response_headers_policy_id: ref('aws_cloudfront_response_headers_policy', 'Cdn_ResponseHeadersPolicy', 'id'),
+    });
+  });
+
+  test('adds nosniff, a year of HSTS and a referrer policy to every response, and no frame options', () => {
+    // Uploaded files must never be sniffed into HTML or script; the app may frame its own PDFs.
+    expect(onlyResource(synthCdn(), 'aws_cloudfront_response_headers_policy')).toEqual({
+      name: 'shop-media-security-headers',
+      comment: 'Security headers for media of shop-media',
+      security_headers_config: {
+        content_type_options: { override: true },
+        strict_transport_security: { access_control_max_age_sec: 31536000, include_subdomains: false, preload: false, override: true },
+        referrer_policy: { referrer_policy: 'strict-origin-when-cross-origin', override: true },
+      },
     });
   });
 

@@ -19,7 +19,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
@@ -81,16 +81,15 @@ const s3 = new S3Client({
   credentials: { accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? 'engine-test', secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? 'engine-test-secret' },
 });
 
-afterAll(() => {
-  s3.destroy();
-  if (process.env.ENGINE_KEEP_WORK !== '1') rmSync(ROOT, { recursive: true, force: true });
-});
-
 if (missing.length > 0) {
   // Without the AWS provider binary nothing here can be applied: the env stacks read the shared
   // stack's state, which only an apply of the shared stack creates.
   test('cannot apply without the AWS provider: only the shared stack lacks a provider, and it is hashicorp/aws', () => {
-    for (const s of STACKS) report('cannot-run', `${CONFIG_FILE}: ${s.name}`, missing.join('; '));
+    for (const s of STACKS) {
+      report('cannot-run', `${CONFIG_FILE}: ${s.name}`, s === SHARED
+        ? missing.join('; ')
+        : `reads ${SHARED.name}'s state, which only an apply of ${SHARED.name} creates; ${missing.join('; ')}`);
+    }
     expect(STACKS.map((s) => [s.name, s.missing.map((p) => p.source)])).toEqual([
       ['engine-shared', ['hashicorp/aws']],
       ['engine-prod', []],
@@ -100,6 +99,12 @@ if (missing.length > 0) {
 } else {
   describeApplied();
 }
+
+// Registered last, so that it runs after the cleanup of the applied stacks, which needs ROOT.
+afterAll(() => {
+  s3.destroy();
+  if (process.env.ENGINE_KEEP_WORK !== '1') rmSync(ROOT, { recursive: true, force: true });
+});
 
 function namespaceOf(env: string): string {
   return `engine-${env}`;
@@ -176,10 +181,13 @@ function describeApplied(): void {
   afterAll(async () => {
     // Tidy up what may be destroyed. The production bucket may not be (that is tested below), so
     // the engine's copy drops prevent_destroy through an override, after emptying the bucket
-    // (force_destroy is off).
+    // (force_destroy is off). Only stacks that were applied (their state exists) are destroyed,
+    // so a failed setup is reported by itself, not buried under cleanup errors.
     const failures: string[] = [];
+    const applied = (s: EngineStack) => existsSync(join(STATE_DIR, `${s.name}.tfstate`));
     for (const [i, env] of ENVIRONMENTS.entries()) {
       const s = ENV_STACKS[i];
+      if (!applied(s)) continue;
       // Without kube-controller-manager a deleted namespace never finishes terminating: leave it
       // out of the destroy, then delete it (and the Deployment) through the API.
       const [namespaceAddress] = addressesOf(s.json, 'kubernetes_namespace_v1');
@@ -191,12 +199,14 @@ function describeApplied(): void {
         apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespaceOf(env) }, spec: { finalizers: [] },
       });
     }
-    await emptyBucket();
-    const [bucketAddress] = addressesOf(SHARED.json, 'aws_s3_bucket');
-    const [type, name] = bucketAddress.split('.');
-    writeOverrides(SHARED.dir, { 'engine_cleanup_override.tf.json': { resource: { [type]: { [name]: { lifecycle: { prevent_destroy: false } } } } } });
-    const destroyed = await tofu(SHARED.dir, ['destroy', '-auto-approve', '-input=false']);
-    if (destroyed.code !== 0) failures.push(`destroy ${SHARED.name}: ${destroyed.output.slice(-2000)}`);
+    if (applied(SHARED)) {
+      await emptyBucket().catch((error: unknown) => failures.push(`emptying ${BUCKET}: ${String(error)}`));
+      const [bucketAddress] = addressesOf(SHARED.json, 'aws_s3_bucket');
+      const [type, name] = bucketAddress.split('.');
+      writeOverrides(SHARED.dir, { 'engine_cleanup_override.tf.json': { resource: { [type]: { [name]: { lifecycle: { prevent_destroy: false } } } } } });
+      const destroyed = await tofu(SHARED.dir, ['destroy', '-auto-approve', '-input=false']);
+      if (destroyed.code !== 0) failures.push(`destroy ${SHARED.name}: ${destroyed.output.slice(-2000)}`);
+    }
     if (failures.length > 0) throw new Error(`cleanup failed:\n${failures.join('\n')}`);
   });
 
@@ -257,13 +267,23 @@ function describeApplied(): void {
       expect(response.status).toBe(403);
     });
 
+    // The preflight a browser sends before uploading a new object (PUT with a Content-Type). It
+    // targets a key that does not exist yet: moto 5.2.5 authorizes OPTIONS on an existing key like
+    // an object action ("s3:OptionsObject") and answers an anonymous caller 403, where S3 evaluates
+    // a preflight against the CORS rules only.
+    const uploadPreflight = (origin: string) => http('OPTIONS', `${BUCKET_URL}/prod/public/new-upload.jpg`, {
+      Origin: origin,
+      'Access-Control-Request-Method': 'PUT',
+      'Access-Control-Request-Headers': 'content-type',
+    });
+
     test('answers a CORS preflight from the app\'s origin with Access-Control-Allow-Origin', async () => {
-      const response = await http('OPTIONS', `${BUCKET_URL}/prod/public/hello.txt`, { Origin: APP_ORIGIN, 'Access-Control-Request-Method': 'GET' });
-      expect(response.headers['access-control-allow-origin']).toBe(APP_ORIGIN);
+      const response = await uploadPreflight(APP_ORIGIN);
+      expect({ status: response.status, allowOrigin: response.headers['access-control-allow-origin'] }).toEqual({ status: 200, allowOrigin: APP_ORIGIN });
     });
 
     test('answers a CORS preflight from another origin without Access-Control-Allow-Origin', async () => {
-      const response = await http('OPTIONS', `${BUCKET_URL}/prod/public/hello.txt`, { Origin: 'https://elsewhere.example', 'Access-Control-Request-Method': 'GET' });
+      const response = await uploadPreflight('https://elsewhere.example');
       expect(response.headers['access-control-allow-origin']).toBeUndefined();
     });
   });

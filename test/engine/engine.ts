@@ -132,7 +132,10 @@ export function whyNotBuilt(source: string, version: string): string {
     return `${source} ${version} is not in the mirror: the Go module proxy refuses its source (${status.detail})`;
   }
   if (source === 'hashicorp/aws') {
-    return `${source} ${version} is not in the mirror: the AWS provider is built only with ENGINE_BUILD_AWS=1 (about 30 min on 2 cores)`;
+    const unknownTag = versionsEnv().AWS_PROVIDER_COMMIT === '' ? 'its tag commit is not known here (AWS_PROVIDER_COMMIT is empty in versions.env)' : '';
+    const built = mirrorVersions(source).length > 0;
+    return `${source} ${version} is not in the mirror: ${[unknownTag, built ? '' : 'the AWS provider is built only with ENGINE_BUILD_AWS=1 (about 60 min on 2 cores, once)']
+      .filter((part) => part !== '').join('; ')}`;
   }
   return `${source} ${version} is not in the mirror (toolchain.sh: ${status?.state ?? 'not attempted'}${component === undefined ? '' : ` for ${component}`})`;
 }

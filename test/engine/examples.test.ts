@@ -44,11 +44,18 @@ function prepare(file: string): ExampleStack[] {
   const dir = join(ROOT, basename(file, '.yaml'));
   const { config } = loadConfigFile(join(PROJECT_DIR, file));
   const stateDir = join(dir, 'state');
-  pendingReports.push([file, `state: ${config.state.backend} backend -> local files in ${stateDir}`]);
+  pendingReports.push([file, `state: ${config.state.backend} backend -> local files in a temp directory`]);
   const stacks = synthesize({ ...config, state: { backend: 'local', directory: stateDir } }, join(dir, 'out'));
   return [...stacks].map(([name, json]) => {
     const overrides: Record<string, unknown> = {};
-    if (json.provider?.aws !== undefined) overrides['engine_aws_override.tf.json'] = AWS_OFFLINE_OVERRIDE;
+    if (json.provider?.aws !== undefined) {
+      overrides['engine_aws_override.tf.json'] = AWS_OFFLINE_OVERRIDE;
+      // S3-compatible stacks set these flags themselves; only AWS stacks change.
+      if (json.provider.aws[0]?.skip_credentials_validation !== true) {
+        pendingReports.push([`${file}: ${name}`,
+          'aws provider: skip_credentials_validation, skip_requesting_account_id, skip_metadata_api_check, skip_region_validation (override file, for the offline plan)']);
+      }
+    }
     const k8s = json.provider?.kubernetes?.[0];
     if (k8s?.config_path !== undefined || k8s?.config_context !== undefined) {
       // The provider refuses to configure itself when the named kubeconfig does not exist: plan
