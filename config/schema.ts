@@ -295,7 +295,7 @@ export const StateSchema = z
       directory: z
         .string()
         .optional()
-        .describe('Directory, relative to the project, holding <stack>.tfstate. Default: .terraform-state.'),
+        .describe('Directory holding <stack>.tfstate, relative to the project (or absolute). Default: .terraform-state.'),
     }),
     z.strictObject({
       backend: z.literal('spaces'),
