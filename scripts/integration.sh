@@ -15,13 +15,6 @@ cd "$(dirname "$0")/.."
 
 ENGINE_CACHE=${ENGINE_CACHE:-$HOME/.cache/cdktf-media-storage/engine}
 ACTIONLINT_VERSION=1.7.12
-MOTO_VERSION=5.2.5
-# The engine tier pins moto too: one version for both tiers.
-if [[ -f scripts/engine/versions.env ]]; then
-  pinned=$(sed -n 's/^MOTO_VERSION=\([^[:space:]#]*\).*/\1/p' scripts/engine/versions.env | tail -n 1)
-  MOTO_VERSION=${pinned:-$MOTO_VERSION}
-fi
-MOTO_DIR=$ENGINE_CACHE/moto-$MOTO_VERSION
 ACTIONLINT_DIR=$ENGINE_CACHE/actionlint-$ACTIONLINT_VERSION
 
 log() { printf '[integration] %s\n' "$*" >&2; }
@@ -31,19 +24,8 @@ install_moto() {
     log "moto: using \$MOTO_SERVER=$MOTO_SERVER"
     return 0
   fi
-  if [[ -x $MOTO_DIR/venv/bin/moto_server && -f $MOTO_DIR/buildinfo ]]; then
-    log "moto $MOTO_VERSION: cached in $MOTO_DIR"
-    return 0
-  fi
-  log "moto $MOTO_VERSION: installing into $MOTO_DIR"
-  rm -rf "$MOTO_DIR"
-  mkdir -p "$MOTO_DIR"
-  python3 -m venv "$MOTO_DIR/venv"
-  "$MOTO_DIR/venv/bin/pip" install --disable-pip-version-check --quiet --no-input "moto[server]==$MOTO_VERSION"
-  local installed
-  installed=$("$MOTO_DIR/venv/bin/python" -c 'import moto; print(moto.__version__)')
-  [[ $installed == "$MOTO_VERSION" ]] || { log "installed moto is $installed, not $MOTO_VERSION"; return 1; }
-  echo "moto[server]==$installed python=$("$MOTO_DIR/venv/bin/python" -V 2>&1)" >"$MOTO_DIR/buildinfo"
+  # The engine tier's toolchain installs it (one layout and one version for both tiers).
+  scripts/engine/toolchain.sh moto
 }
 
 install_actionlint() {

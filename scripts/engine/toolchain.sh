@@ -363,39 +363,34 @@ for r in m.get("Replace") or []:
   log "  built: $KAS_DIR/kube-apiserver ($v)"
 }
 
-build_moto() {
-  if [[ -x $MOTO_DIR/venv/bin/moto_server && -f $MOTO_DIR/buildinfo ]]; then
-    log "  cached: $MOTO_DIR/venv"
+# pip_tool DIR SPEC VERSION VERSION_COMMAND: a Python tool in its own venv, keyed by version.
+# VERSION_COMMAND (run with the venv's bin/ first on PATH) must print VERSION.
+pip_tool() {
+  local dir=$1 spec=$2 version=$3 version_command=$4
+  if [[ -f $dir/buildinfo ]]; then
+    log "  cached: $dir/venv"
     return 0
   fi
-  rm -rf "$MOTO_DIR"
-  mkdir -p "$MOTO_DIR"
-  python3 -m venv "$MOTO_DIR/venv" || { log "  FAIL: python3 -m venv"; return 1; }
-  "$MOTO_DIR/venv/bin/pip" install --disable-pip-version-check --quiet --no-input \
-    "moto[server]==$MOTO_VERSION" || { log "  FAIL: pip install moto[server]==$MOTO_VERSION"; return 1; }
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  python3 -m venv "$dir/venv" || { log "  FAIL: python3 -m venv"; return 1; }
+  "$dir/venv/bin/pip" install --disable-pip-version-check --quiet --no-input "$spec" ||
+    { log "  FAIL: pip install $spec"; return 1; }
   local v
-  v=$("$MOTO_DIR/venv/bin/python" -c 'import moto; print(moto.__version__)')
-  [[ $v == "$MOTO_VERSION" ]] || { log "  FAIL: installed moto is $v"; return 1; }
-  echo "moto[server]==$v python=$("$MOTO_DIR/venv/bin/python" -V 2>&1)" >"$MOTO_DIR/buildinfo"
-  log "  installed: moto $v in $MOTO_DIR/venv"
+  v=$(PATH="$dir/venv/bin:$PATH" bash -c "$version_command" 2>/dev/null | tail -1)
+  [[ $v == "$version" ]] || { log "  FAIL: installed $spec says '$v'"; return 1; }
+  echo "$spec python=$("$dir/venv/bin/python" -V 2>&1)" >"$dir/buildinfo"
+  log "  installed: $spec in $dir/venv"
+}
+
+# moto server, the local S3 of the engine and integration tiers.
+build_moto() {
+  pip_tool "$MOTO_DIR" "moto[server]==$MOTO_VERSION" "$MOTO_VERSION" "python -c 'import moto; print(moto.__version__)'"
 }
 
 # checkov (PyPI), the engine tier's security scan of the synthesized stacks.
 build_checkov() {
-  if [[ -x $CHECKOV_DIR/venv/bin/checkov && -f $CHECKOV_DIR/buildinfo ]]; then
-    log "  cached: $CHECKOV_DIR/venv"
-    return 0
-  fi
-  rm -rf "$CHECKOV_DIR"
-  mkdir -p "$CHECKOV_DIR"
-  python3 -m venv "$CHECKOV_DIR/venv" || { log "  FAIL: python3 -m venv"; return 1; }
-  "$CHECKOV_DIR/venv/bin/pip" install --disable-pip-version-check --quiet --no-input \
-    "checkov==$CHECKOV_VERSION" || { log "  FAIL: pip install checkov==$CHECKOV_VERSION"; return 1; }
-  local v
-  v=$("$CHECKOV_DIR/venv/bin/checkov" --version 2>/dev/null | tail -1)
-  [[ $v == "$CHECKOV_VERSION" ]] || { log "  FAIL: installed checkov says '$v'"; return 1; }
-  echo "checkov==$v python=$("$CHECKOV_DIR/venv/bin/python" -V 2>&1)" >"$CHECKOV_DIR/buildinfo"
-  log "  installed: checkov $v in $CHECKOV_DIR/venv"
+  pip_tool "$CHECKOV_DIR" "checkov==$CHECKOV_VERSION" "$CHECKOV_VERSION" "checkov --version"
 }
 
 # dnsmasq answers *.s3local inside the services' namespace (any bucket name resolves). Optional:

@@ -22,21 +22,20 @@ export const PROJECT = join(__dirname, '..', '..');
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 export const CREDENTIALS = { accessKeyId: 'AKIAINTEGRATIONTEST', secretAccessKey: 'integration-test-secret' };
 
-/** The moto version the engine tier pins (scripts/engine/versions.env), else ours. */
+/** The moto version both tiers pin (scripts/engine/versions.env). */
 export function motoVersion(): string {
-  const file = join(PROJECT, 'scripts', 'engine', 'versions.env');
-  const pinned = existsSync(file) ? /^MOTO_VERSION=(\S+)/m.exec(readFileSync(file, 'utf8'))?.[1] : undefined;
-  return pinned ?? '5.2.5';
+  const pinned = /^MOTO_VERSION=(\S+)/m.exec(readFileSync(join(PROJECT, 'scripts', 'engine', 'versions.env'), 'utf8'))?.[1];
+  if (pinned === undefined) throw new Error('scripts/engine/versions.env pins no MOTO_VERSION');
+  return pinned;
 }
 
-/** moto_server: $MOTO_SERVER, else the venv scripts/integration.sh (or the engine tier) installed. */
+/** moto_server: $MOTO_SERVER, else the venv scripts/engine/toolchain.sh installed. */
 export function motoServerBinary(): string {
   if (process.env.MOTO_SERVER !== undefined) return process.env.MOTO_SERVER;
   const cache = process.env.ENGINE_CACHE ?? join(homedir(), '.cache', 'cdktf-media-storage', 'engine');
-  const dir = join(cache, `moto-${motoVersion()}`);
-  const found = [join(dir, 'venv', 'bin', 'moto_server'), join(dir, 'bin', 'moto_server')].find((path) => existsSync(path));
-  if (found === undefined) throw new Error(`moto_server not found under ${dir}: run scripts/integration.sh, which installs it`);
-  return found;
+  const binary = join(cache, `moto-${motoVersion()}`, 'venv', 'bin', 'moto_server');
+  if (!existsSync(binary)) throw new Error(`${binary} not found: run scripts/integration.sh, which installs it`);
+  return binary;
 }
 
 async function freePort(): Promise<number> {

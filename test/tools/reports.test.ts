@@ -1,20 +1,9 @@
 import { renderSummary } from '../../tools/migrate/command';
 import type { MigrationSummary } from '../../tools/migrate/run';
-import type { BucketOutput } from '../../tools/outputs';
 import { corsRulesFor, renderResults } from '../../tools/verify/command';
+import { SEANCE_PROD_OUTPUT } from './fixtures';
 
-const bucket: BucketOutput = {
-  role: 'media',
-  bucket: 'seance-cdn',
-  region: 'sfo3',
-  endpoint: 'https://sfo3.digitaloceanspaces.com',
-  cdnEndpoint: 'https://seance-cdn.sfo3.cdn.digitaloceanspaces.com',
-  prefix: 'prod',
-  publicBaseUrl: 'https://seance-cdn.sfo3.cdn.digitaloceanspaces.com/prod',
-  publicPrefixes: ['releases'],
-  privatePrefixes: [],
-  access: 'acl',
-};
+const bucket = SEANCE_PROD_OUTPUT;
 
 describe('verify report', () => {
   it('is a table of every check with a closing count', () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parseConfig } from '../../config/load';
 import { renderDotenv } from '../../tools/env/dotenv';
 import { settingsLines, settingsValues } from '../../tools/env/settings';
-import type { BucketOutput } from '../../tools/outputs';
+import { SEANCE_PROD_OUTPUT } from './fixtures';
 
 const PROJECT = join(__dirname, '..', '..');
 
@@ -12,18 +12,7 @@ function environment(example: string, name: string) {
   return config.environments.find((env) => env.name === name)!;
 }
 
-const seanceOutput: BucketOutput = {
-  role: 'media',
-  bucket: 'seance-cdn',
-  region: 'sfo3',
-  endpoint: 'https://sfo3.digitaloceanspaces.com',
-  cdnEndpoint: 'https://seance-cdn.sfo3.cdn.digitaloceanspaces.com',
-  prefix: 'prod',
-  publicBaseUrl: 'https://seance-cdn.sfo3.cdn.digitaloceanspaces.com/prod',
-  publicPrefixes: ['releases', 'web'],
-  privatePrefixes: [],
-  access: 'acl',
-};
+const seanceOutput = SEANCE_PROD_OUTPUT;
 
 describe('settings from the outputs', () => {
   const prod = environment('seance.yaml', 'prod');
