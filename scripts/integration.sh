@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The integration tier: actionlint on the GitHub workflows, then the operations CLI (verify,
-# migrate-media) against a real S3 server (moto, started by the tests themselves).
+# migrate-media) against a real S3 server (moto, started by the tests themselves), and the
+# guarded deploy script (apply-stack.sh) around check-plan.
 #
 # Idempotent: moto and actionlint are installed into the engine cache, keyed by version, only
 # when absent. moto's venv uses the engine tier's layout (scripts/engine/toolchain.sh), so

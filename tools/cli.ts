@@ -4,6 +4,7 @@
  *   verify <stack>                check a deployed environment's buckets as its app uses them
  *   migrate-media <stack> <dir>   copy an existing media directory into the bucket
  *   env <stack>                   print the app's settings as dotenv
+ *   check-plan <plan>             refuse a plan that deletes a bucket or a namespace
  *   stacks | changed-stacks | bump-key-generation   helpers for the GitHub workflows
  *
  * Exit codes: 0 success, 1 a check or a copy failed, 2 bad input (config, outputs, flags),
@@ -14,6 +15,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { configPath, loadConfigFile } from '../config/load';
 import { bumpGenerationFile } from './ci/bump-generation';
 import { compareStacks, readSynthesizedStacks } from './ci/changed-stacks';
+import { formatGuardReport, guardPlan, plannedLosses, readPlan } from './ci/plan-guard';
 import { githubOutputs, listStacks } from './ci/stacks';
 import { DEFAULT_CACHE_CONTROL, DEFAULT_STATIC_PREFIXES } from './migrate/plan';
 import { parseSize } from './table';
@@ -164,6 +166,19 @@ export function buildProgram(): Command {
         }
         console.log(JSON.stringify({ ...changes, plan }, null, 2));
         return 0;
+      }),
+    );
+
+  program
+    .command('check-plan')
+    .description('refuse a plan that deletes or replaces a bucket or a namespace, unless each is allowed by address')
+    .argument('<plan>', 'saved plan (tofu plan -out=FILE) or its `tofu show -json` output')
+    .option('--allow <address...>', 'resource addresses that may be deleted (empty the bucket first)', [])
+    .action((planFile: string, options: { allow: string[] }) =>
+      exitWith(async () => {
+        const result = guardPlan(plannedLosses(await readPlan(planFile)), options.allow);
+        console.log(formatGuardReport(result, planFile));
+        return result.refused.length > 0 ? 1 : 0;
       }),
     );
 

@@ -25,6 +25,7 @@ import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { parseConfig } from '../../config/load';
 import { CHECKSUM_ANNOTATION } from '../../constructs/storage-secret';
+import { DATA_HOLDING_TYPES, plannedLosses, readPlan } from '../../tools/ci/plan-guard';
 import {
   addressesOf,
   type EngineStack,
@@ -34,6 +35,7 @@ import {
   kubeOk,
   PROJECT_DIR,
   report,
+  run,
   synthesize,
   tofu,
   tofuOk,
@@ -347,6 +349,49 @@ function describeApplied(): void {
       const after = await podTemplateChecksum('prod');
       expect(after).not.toBe(checksumBefore);
       expect(after).toBe(terraformChecksum(await secretData('prod')));
+    });
+  });
+
+  describe('renaming the bucket in the config (check-plan)', () => {
+    // As a user might edit storage.yaml: a new bucket name, and preventDestroy off as in a
+    // non-production environment (with it on, the plan itself fails: see the destroy tests).
+    // Planned against the applied state; check-plan must refuse the plan and name the cause.
+    let planFile = '';
+    const bucketAddress = () => addressesOf(SHARED.json, 'aws_s3_bucket')[0];
+    const checkPlan = (...args: string[]) =>
+      run('node', ['--import', 'tsx', 'tools/cli.ts', 'check-plan', planFile, ...args], { cwd: PROJECT_DIR, env: { TERRAFORM_BINARY_NAME: 'tofu' } });
+
+    test('plans the replacement of the bucket, forced by its name', async () => {
+      const edited = document.clone();
+      edited.setIn(['buckets', 'media', 'name'], `${BUCKET}-renamed`);
+      edited.setIn(['buckets', 'media', 'preventDestroy'], false);
+      const json = synthesize(parseConfig(edited.toString(), CONFIG_FILE).config, join(ROOT, 'out-renamed')).get(SHARED.name)!;
+      const renamed = engineCopy(SHARED.name, json, join(ROOT, 'work-renamed', SHARED.name));
+      await tofuOk(renamed.dir, ['init', '-input=false']);
+      await tofuOk(renamed.dir, ['plan', '-input=false', '-out=renamed.tfplan']);
+      planFile = join(renamed.dir, 'renamed.tfplan');
+      expect(plannedLosses(await readPlan(planFile, 'tofu'))).toEqual([
+        {
+          address: bucketAddress(),
+          type: 'aws_s3_bucket',
+          action: 'replace',
+          loses: DATA_HOLDING_TYPES.aws_s3_bucket,
+          forcedBy: ['bucket'],
+          reason: 'replace_because_cannot_update',
+        },
+      ]);
+    });
+
+    test('check-plan refuses the plan and names the bucket and the attribute', async () => {
+      const result = await checkPlan();
+      expect(result.code).toBe(1);
+      expect(result.stdout).toMatch(new RegExp(`REFUSED +replace +${bucketAddress().replace('.', '\\.')} +changing bucket forces a new resource`));
+    });
+
+    test('check-plan lets it through when the address is allowed by name', async () => {
+      const result = await checkPlan('--allow', bucketAddress());
+      expect({ code: result.code, allowed: result.stdout.includes(`allowed  replace  ${bucketAddress()}`) }).toEqual({ code: 0, allowed: true });
+      report('verified', `${CONFIG_FILE}: ${SHARED.name}`, 'check-plan refused a real plan that replaces the renamed bucket (forced by: bucket), and passed it with --allow');
     });
   });
 

@@ -1,5 +1,6 @@
 /**
- * The integration tier: the CLI against a real S3-compatible server (moto), started by the tests.
+ * The integration tier: the CLI against a real S3-compatible server (moto), started by the tests,
+ * and the guarded deploy script (scripts/apply-stack.sh).
  * Run with `npm run test:integration` (scripts/integration.sh installs moto first).
  * @type {import('jest').Config}
  */

@@ -47,8 +47,15 @@ describe('GitHub workflows', () => {
 
   it('call npm scripts at all (the check above has something to check)', () => {
     expect(files.flatMap((file) => steps(file).flatMap((step) => npmScripts(step.run ?? '')))).toEqual(
-      expect.arrayContaining(['synth', 'test', 'deploy', 'verify', 'stacks', 'changed-stacks', 'bump-key-generation']),
+      expect.arrayContaining(['synth', 'test', 'apply', 'check-plan', 'verify', 'stacks', 'changed-stacks', 'bump-key-generation']),
     );
+  });
+
+  it.each(files)('%s applies only through the plan guard (npm run apply), never cdktf deploy or a bare apply', (file) => {
+    const unguarded = steps(file)
+      .map((step) => step.run ?? '')
+      .filter((script) => /\bnpm\s+run\s+deploy\b|\bcdktf\s+deploy\b|\b(tofu|terraform)\b[^\n]*\bapply\b/.test(script));
+    expect(unguarded).toEqual([]);
   });
 
   it.each(files)('%s pins every action to a full version tag', (file) => {
