@@ -97,7 +97,7 @@ describe('guardPlan and its report', () => {
     const report = formatGuardReport(result, 'apply.tfplan');
     expect(report).toMatch(/^allowed +replace +aws_s3_bucket\.MediaBucket_1C0F75E7/m);
     expect(report).toContain('warning: --allow aws_s3_bucket.Typo: the plan does not delete it');
-    expect(report).not.toContain('Nothing was applied');
+    expect(report).not.toContain('Do not apply this plan');
   });
 
   it('says so when nothing is lost', () => {

@@ -120,7 +120,7 @@ export function formatGuardReport(result: GuardResult, planName: string): string
   if (refused.length > 0) {
     lines.push(
       '',
-      'Nothing was applied. To keep the data, undo the config change: a bucket cannot be renamed or',
+      'Do not apply this plan. To keep the data, undo the config change: a bucket cannot be renamed or',
       'moved in place. To move it, add the new bucket beside the old one, copy the objects across,',
       'then remove the old one. To delete it on purpose, empty it first and allow each address by',
       'name: --allow <address>.',
