@@ -16,7 +16,7 @@ import { configPath, loadConfigFile } from '../config/load';
 import { bumpGenerationFile } from './ci/bump-generation';
 import { compareStacks, readSynthesizedStacks } from './ci/changed-stacks';
 import { formatGuardReport, guardPlan, plannedLosses, readPlan } from './ci/plan-guard';
-import { githubOutputs, listStacks } from './ci/stacks';
+import { allStacks, githubOutputs, listStacks } from './ci/stacks';
 import { DEFAULT_CACHE_CONTROL, DEFAULT_STATIC_PREFIXES } from './migrate/plan';
 import { parseSize } from './table';
 
@@ -68,7 +68,7 @@ function exitWith(body: () => Promise<number> | number): Promise<void> {
     });
 }
 
-export function buildProgram(): Command {
+function buildProgram(): Command {
   const program = new Command('cdktf-media-storage')
     .description('Operations on the storage stacks: verify, migrate media, write settings.')
     .showHelpAfterError();
@@ -160,7 +160,7 @@ export function buildProgram(): Command {
       exitWith(() => {
         const changes = compareStacks(readSynthesizedStacks(options.base), readSynthesizedStacks(options.head));
         const stacks = listStacks(loadConfigFile(configPath(options.config)).config);
-        const plan = [...(stacks.shared === undefined ? [] : [stacks.shared]), ...stacks.environments].filter((entry) => changes.changed.includes(entry.stack));
+        const plan = allStacks(stacks).filter((entry) => changes.changed.includes(entry.stack));
         if (options.githubOutput) {
           appendGithubOutput(`changed=${JSON.stringify(changes.changed)}\nremoved=${JSON.stringify(changes.removed)}\nplan=${JSON.stringify(plan)}\n`);
         }

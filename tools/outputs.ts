@@ -9,11 +9,10 @@
  *   `{ "storage": { "value": …, "type": …, "sensitive": false }, … }` (sensitive values included);
  * - one stack's plain outputs: `{ "storage": …, "credentials": … }`.
  */
-import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { z } from 'zod';
+import { runTerraform, terraformBinary } from './terraform';
 
 /** One CORS rule as the `cors` field of a storage output entry carries it (optional field). */
 export interface CorsRuleOutput {
@@ -187,8 +186,6 @@ export interface OutputsSource {
   readonly terraformBinary?: string;
 }
 
-const run = promisify(execFile);
-
 /**
  * Reads a stack's outputs from a file, or asks Terraform/OpenTofu in the synthesized stack
  * directory (it must have been initialised, as `cdktf deploy` does).
@@ -210,18 +207,11 @@ export async function readStackOutputs(stack: string, source: OutputsSource = {}
     return parseStackOutputs(json, stack, source.outputsFile);
   }
 
-  const binary = source.terraformBinary ?? process.env.TERRAFORM_BINARY_NAME ?? 'terraform';
+  const binary = source.terraformBinary ?? terraformBinary();
   const dir = join(source.outdir ?? 'cdktf.out', 'stacks', stack);
   if (!existsSync(dir)) {
     throw new OutputsError(`${dir} does not exist: synthesize (npm run synth) and deploy the stack, or pass --outputs-file`);
   }
-  let stdout: string;
-  try {
-    ({ stdout } = await run(binary, ['output', '-json'], { cwd: dir, maxBuffer: 16 * 1024 * 1024 }));
-  } catch (cause) {
-    const error = cause as NodeJS.ErrnoException & { stderr?: string };
-    const reason = error.code === 'ENOENT' ? `${binary} is not on PATH (set TERRAFORM_BINARY_NAME=tofu for OpenTofu)` : (error.stderr ?? error.message).trim();
-    throw new OutputsError(`${binary} output -json in ${dir} failed: ${reason}`);
-  }
+  const stdout = await runTerraform(binary, ['output', '-json'], dir, (reason) => new OutputsError(`${binary} output -json in ${dir} failed: ${reason}`));
   return parseStackOutputs(JSON.parse(stdout), stack, `${binary} output -json (${dir})`);
 }

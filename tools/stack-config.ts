@@ -5,7 +5,7 @@
 import { loadConfigFile } from '../config/load';
 import type { ResolvedBucket, ResolvedConfig, ResolvedEnvironment } from '../config/model';
 
-export function environmentOf(config: ResolvedConfig, stack: string, source: string): ResolvedEnvironment {
+function environmentOf(config: ResolvedConfig, stack: string, source: string): ResolvedEnvironment {
   const environment = config.environments.find((env) => env.stackName === stack);
   if (environment === undefined) {
     const stacks = config.environments.map((env) => env.stackName);

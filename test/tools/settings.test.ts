@@ -12,14 +12,13 @@ function environment(example: string, name: string) {
   return config.environments.find((env) => env.name === name)!;
 }
 
-const seanceOutput = SEANCE_PROD_OUTPUT;
 
 describe('settings from the outputs', () => {
   const prod = environment('seance.yaml', 'prod');
   const bucket = prod.buckets[0];
 
   it('writes the keys of the seance guide with the deployed values (seed 002)', () => {
-    const values = settingsValues({ output: seanceOutput, bucket, environment: prod, credentials: { accessKeyId: 'DO00KEY', secretAccessKey: 's3cr3t' } });
+    const values = settingsValues({ output: SEANCE_PROD_OUTPUT, bucket, environment: prod, credentials: { accessKeyId: 'DO00KEY', secretAccessKey: 's3cr3t' } });
     expect(renderDotenv(settingsLines(values, prod.settings))).toBe(
       [
         'SPACES_ACCESS_KEY_ID=DO00KEY',
@@ -35,7 +34,7 @@ describe('settings from the outputs', () => {
   });
 
   it('withholds the credentials unless they are given', () => {
-    const lines = settingsLines(settingsValues({ output: seanceOutput, bucket, environment: prod }), prod.settings);
+    const lines = settingsLines(settingsValues({ output: SEANCE_PROD_OUTPUT, bucket, environment: prod }), prod.settings);
     expect(lines.filter((line) => line.kind === 'withheld').map((line) => (line.kind === 'withheld' ? line.key : ''))).toEqual([
       'SPACES_ACCESS_KEY_ID',
       'SPACES_SECRET_ACCESS_KEY',
@@ -44,7 +43,7 @@ describe('settings from the outputs', () => {
 
   it('gives django-storages its custom domain, ACL and addressing style (seed 000)', () => {
     const kms = environment('kms-connect.yaml', 'prod');
-    const output = { ...seanceOutput, bucket: 'kms-connect-media', prefix: '', cdnEndpoint: 'https://kms-connect-media.sgp1.cdn.digitaloceanspaces.com', publicPrefixes: ['media'] };
+    const output = { ...SEANCE_PROD_OUTPUT, bucket: 'kms-connect-media', prefix: '', cdnEndpoint: 'https://kms-connect-media.sgp1.cdn.digitaloceanspaces.com', publicPrefixes: ['media'] };
     const values = settingsValues({ output, bucket: kms.buckets[0], environment: kms });
     expect(values).toMatchObject({
       customDomain: 'kms-connect-media.sgp1.cdn.digitaloceanspaces.com',
@@ -55,6 +54,6 @@ describe('settings from the outputs', () => {
   });
 
   it('refuses outputs whose prefix is not the config\'s, which means the config changed since the deploy', () => {
-    expect(() => settingsValues({ output: { ...seanceOutput, prefix: 'production' }, bucket, environment: prod })).toThrow(/deploy the current config first/);
+    expect(() => settingsValues({ output: { ...SEANCE_PROD_OUTPUT, prefix: 'production' }, bucket, environment: prod })).toThrow(/deploy the current config first/);
   });
 });

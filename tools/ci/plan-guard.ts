@@ -8,12 +8,11 @@
  * (a renamed dev bucket, a moved region) before the apply destroys their CDN, policy and CORS on
  * the way and then fails on BucketNotEmpty, and tells which attribute forces the replacement.
  */
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { promisify } from 'node:util';
 import { z } from 'zod';
 import { formatTable } from '../table';
+import { runTerraform, terraformBinary } from '../terraform';
 
 /** Resource types whose deletion loses data, with what is lost. */
 export const DATA_HOLDING_TYPES: Readonly<Record<string, string>> = {
@@ -129,13 +128,11 @@ export function formatGuardReport(result: GuardResult, planName: string): string
   return lines.join('\n');
 }
 
-const run = promisify(execFile);
-
 /**
  * Reads a plan: a JSON file as `show -json` wrote it, or a saved binary plan, which
  * `$TERRAFORM_BINARY_NAME show -json` turns into JSON in the plan's (initialised) directory.
  */
-export async function readPlan(file: string, terraformBinary = process.env.TERRAFORM_BINARY_NAME ?? 'terraform'): Promise<unknown> {
+export async function readPlan(file: string, binary = terraformBinary()): Promise<unknown> {
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);
@@ -150,12 +147,11 @@ export async function readPlan(file: string, terraformBinary = process.env.TERRA
       throw new PlanError(`${file}: is neither JSON nor a saved plan (${(cause as Error).message})`);
     }
   }
+  const fail = (reason: string) => new PlanError(`${binary} show -json ${file} failed: ${reason}`);
+  const stdout = await runTerraform(binary, ['show', '-json', basename(file)], dirname(file), fail, 256 * 1024 * 1024);
   try {
-    const { stdout } = await run(terraformBinary, ['show', '-json', basename(file)], { cwd: dirname(file), maxBuffer: 256 * 1024 * 1024 });
     return JSON.parse(stdout);
   } catch (cause) {
-    const error = cause as NodeJS.ErrnoException & { stderr?: string };
-    const reason = error.code === 'ENOENT' ? `${terraformBinary} is not on PATH (set TERRAFORM_BINARY_NAME=tofu for OpenTofu)` : (error.stderr ?? error.message).trim();
-    throw new PlanError(`${terraformBinary} show -json ${file} failed: ${reason}`);
+    throw fail((cause as Error).message);
   }
 }

@@ -52,12 +52,17 @@ export function listStacks(config: ResolvedConfig): StackList {
   };
 }
 
+/** Every stack entry in deploy order: the shared stack first, then the environments. */
+export function allStacks(list: StackList): StackEntry[] {
+  return [...(list.shared === undefined ? [] : [list.shared]), ...list.environments];
+}
+
 /** `key=value` lines for $GITHUB_OUTPUT: JSON arrays a workflow reads with fromJSON(). */
 export function githubOutputs(list: StackList): string {
   const lines = {
     app: list.app,
     shared: list.shared === undefined ? '' : list.shared.stack,
-    all: JSON.stringify([...(list.shared === undefined ? [] : [list.shared]), ...list.environments]),
+    all: JSON.stringify(allStacks(list)),
     nonproduction: JSON.stringify(list.environments.filter((env) => !env.production)),
     production: JSON.stringify(list.environments.filter((env) => env.production)),
   };

@@ -3,6 +3,7 @@ import { chmodSync, writeFileSync } from 'node:fs';
 import { configPath } from '../../config/load';
 import { readStackOutputs, selectBucket } from '../outputs';
 import { bucketOf, loadEnvironment } from '../stack-config';
+import { terraformBinary } from '../terraform';
 import { renderDotenv } from './dotenv';
 import { settingsLines, settingsValues } from './settings';
 
@@ -24,7 +25,7 @@ export async function envCommand(stack: string, options: EnvOptions): Promise<nu
   if (resolved === undefined) throw new Error(`${configFile} has no bucket role "${bucket.role}" in ${stack}: deploy the current config first`);
   if (options.withSecrets && outputs.credentials === undefined) {
     throw new Error(
-      `--with-secrets: the outputs of "${stack}" hold no credentials (cdktf writes them to an outputs file only with --outputs-file-include-sensitive-outputs; or read them from the stack with ${process.env.TERRAFORM_BINARY_NAME ?? 'terraform'} by omitting --outputs-file)`,
+      `--with-secrets: the outputs of "${stack}" hold no credentials (cdktf writes them to an outputs file only with --outputs-file-include-sensitive-outputs; or read them from the stack with ${terraformBinary()} by omitting --outputs-file)`,
     );
   }
   const text = renderDotenv([

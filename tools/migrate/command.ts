@@ -35,7 +35,7 @@ export interface MigrateOptions {
 const MAX_FAILURE_LINES = 20;
 
 /** S3's smallest part (except the last). */
-export const MIN_PART_SIZE = 5 * 1024 * 1024;
+const MIN_PART_SIZE = 5 * 1024 * 1024;
 
 export function renderSummary(summary: MigrationSummary): string {
   const verb = summary.dryRun ? 'would copy' : 'copied';

@@ -92,7 +92,7 @@ export interface MigrationSummary {
 }
 
 /** Parts lib-storage keeps in flight per multipart upload. */
-export const PARTS_IN_FLIGHT = 4;
+const PARTS_IN_FLIGHT = 4;
 /** Files up to this size are read into memory, so the SDK can retry them on its own. */
 const SMALL_FILE_BYTES = 1024 * 1024;
 const MAX_REPORTED_FAILURES = 20;

@@ -15,6 +15,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { joinPrefix } from '../../config/rules';
 import type { BucketOutput, CorsRuleOutput } from '../outputs';
 import { joinUrl, originUrl, regionOfEndpoint, type S3Target } from '../s3-target';
 import { judgePreflight, preflightProbes } from './cors';
@@ -45,7 +46,7 @@ export interface BucketChecksOptions {
   readonly cdnWaitMs?: number;
 }
 
-export const VERIFY_MARKER = '.cdktf-media-storage-verify';
+const VERIFY_MARKER = '.cdktf-media-storage-verify';
 
 /** Check names, stable so that scripts and tests can look for them. */
 export const CHECKS = {
@@ -60,10 +61,6 @@ export const CHECKS = {
   corsAllowed: (origin: string) => `CORS preflight from ${origin} allowed`,
   corsRefused: 'CORS preflight from an unlisted origin refused',
 } as const;
-
-function join(...parts: string[]): string {
-  return parts.filter((part) => part !== '').join('/');
-}
 
 interface HttpAnswer {
   readonly status: number;
@@ -142,7 +139,7 @@ export async function runBucketChecks(options: BucketChecksOptions): Promise<Che
 
   try {
     await check(CHECKS.canary, async () => {
-      const key = join(bucket.prefix, VERIFY_MARKER, `${run}.txt`);
+      const key = joinPrefix(bucket.prefix, VERIFY_MARKER, `${run}.txt`);
       await put(key);
       const got = await client.send(new GetObjectCommand({ Bucket: target.bucket, Key: key }));
       const text = await got.Body?.transformToString();
@@ -158,8 +155,8 @@ export async function runBucketChecks(options: BucketChecksOptions): Promise<Che
       record(CHECKS.publicOrigin, 'skip', 'no public prefixes');
       record(CHECKS.publicCdn, 'skip', 'no public prefixes');
     } else {
-      const relative = join(publicPrefix, `${VERIFY_MARKER}-${run}.txt`);
-      const key = join(bucket.prefix, relative);
+      const relative = joinPrefix(publicPrefix, `${VERIFY_MARKER}-${run}.txt`);
+      const key = joinPrefix(bucket.prefix, relative);
       const uploaded = await check(`upload public object (${bucket.access === 'acl' ? 'ACL public-read' : 'no ACL'})`, async () => {
         await put(key, bucket.access === 'acl' ? 'public-read' : undefined);
         return key;
@@ -186,7 +183,7 @@ export async function runBucketChecks(options: BucketChecksOptions): Promise<Che
     }
 
     // A private object: under the first private prefix, else anywhere outside the public ones.
-    const privateKey = join(bucket.prefix, bucket.privatePrefixes[0] ?? '', `${VERIFY_MARKER}-${run}-private.txt`);
+    const privateKey = joinPrefix(bucket.prefix, bucket.privatePrefixes[0] ?? '', `${VERIFY_MARKER}-${run}-private.txt`);
     const uploadedPrivate = await check('upload private object', async () => {
       await put(privateKey);
       return privateKey;
@@ -215,7 +212,7 @@ export async function runBucketChecks(options: BucketChecksOptions): Promise<Che
     if (options.cors.rules === undefined) {
       record('CORS preflights', 'skip', options.cors.reason);
     } else {
-      const url = originUrl(target, join(bucket.prefix, VERIFY_MARKER, `${run}-preflight`));
+      const url = originUrl(target, joinPrefix(bucket.prefix, VERIFY_MARKER, `${run}-preflight`));
       for (const probe of preflightProbes(options.cors.rules)) {
         const name = probe.expectAllowed ? CHECKS.corsAllowed(probe.configured) : CHECKS.corsRefused;
         await check(name, async () => {

@@ -1,7 +1,7 @@
 /** `verify <stack>`: checks a deployed environment's buckets the way its app will use them. */
 import { configPath } from '../../config/load';
 import type { ResolvedEnvironment } from '../../config/model';
-import { readStackOutputs, type BucketOutput, type CorsRuleOutput } from '../outputs';
+import { readStackOutputs, selectBucket, type BucketOutput, type CorsRuleOutput } from '../outputs';
 import { type CredentialsChoice, resolveCredentials, s3Client, targetOf, usePathStyle } from '../s3-target';
 import { bucketOf, loadEnvironment } from '../stack-config';
 import { formatTable } from '../table';
@@ -54,11 +54,7 @@ export async function verifyCommand(stack: string, options: VerifyOptions): Prom
   const credentials = resolveCredentials(outputs, options.credentials ?? 'auto');
   const buckets = options.role === undefined || options.role.length === 0
     ? outputs.buckets
-    : options.role.map((role) => {
-        const found = outputs.buckets.find((b) => b.role === role);
-        if (found === undefined) throw new Error(`stack "${stack}" has no bucket role "${role}" (it has ${outputs.buckets.map((b) => b.role).join(', ')})`);
-        return found;
-      });
+    : options.role.map((role) => selectBucket(outputs, role));
 
   // The config is read once, and only if a bucket needs it (no cors or addressing_style output).
   const configFile = configPath(options.config);
