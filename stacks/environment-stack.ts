@@ -38,10 +38,9 @@ export class EnvironmentStack extends TerraformStack {
     // A provider is configured only when the stack has resources on it: an unused provider
     // would still need credentials at plan time.
     const ownBuckets = env.buckets.filter((bucket) => !bucket.shared);
-    if (ownBuckets.length > 0 || env.credentials.mode === 'managed') {
-      storageProvider(this, env);
-    }
-    if (env.kubernetes?.cluster.doks !== undefined && env.provider !== 'digitalocean') {
+    const usesStorageApi = ownBuckets.length > 0 || env.credentials.mode === 'managed';
+    if (usesStorageApi) storageProvider(this, env);
+    if (env.kubernetes?.cluster.doks !== undefined && !(usesStorageApi && env.provider === 'digitalocean')) {
       new DigitaloceanProvider(this, 'digitalocean', {});
     }
 

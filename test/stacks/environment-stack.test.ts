@@ -204,3 +204,27 @@ describe('the chronos layout (a bucket per environment and role)', () => {
     expect(resourcesOf(stacks['chronos-prod'], 'digitalocean_cdn')).toHaveLength(1);
   });
 });
+
+describe('a DOKS cluster in an environment stack that owns no bucket', () => {
+  // Shared bucket and supplied keys: the stack has nothing on Spaces, yet reads the cluster.
+  const stacks = synthYaml(`
+app: shop
+provider: digitalocean
+region: fra1
+buckets:
+  media:
+    shared: true
+kubernetes:
+  cluster:
+    doks: shop-k8s
+environments:
+  prod: {}
+`);
+
+  test('configures the DigitalOcean provider that reads the cluster', () => {
+    const prod = parse(stacks['shop-prod']);
+    expect(Object.keys(prod.data?.digitalocean_kubernetes_cluster ?? {})).toHaveLength(1);
+    expect(prod.provider?.digitalocean).toEqual([{}]);
+    expect(prod).toMatchObject({ terraform: { required_providers: { digitalocean: { source: 'digitalocean/digitalocean' } } } });
+  });
+});
