@@ -55,7 +55,7 @@ export function loadConfigFile(file: string = configPath()): LoadedConfig {
 export function parseConfig(text: string, source = DEFAULT_CONFIG_FILE): LoadedConfig {
   const document = parseDocument(text, { uniqueKeys: false, prettyErrors: false });
   const syntaxIssues: ConfigIssue[] = document.errors.map((e) => {
-    const line = text.slice(0, e.pos[0]).split('\n').length;
+    const line = lineOf(text, e.pos[0]);
     return {
       path: [],
       value: text.split('\n')[line - 1]?.trim(),
@@ -77,7 +77,6 @@ export function parseConfig(text: string, source = DEFAULT_CONFIG_FILE): LoadedC
 
 /** The YAML library keeps the last of two equal keys; we refuse them instead (e.g. an environment declared twice). */
 function duplicateKeys(node: Node | null, path: IssuePath, text: string): ConfigIssue[] {
-  const lineOf = (offset: number | undefined) => (offset === undefined ? '?' : text.slice(0, offset).split('\n').length);
   if (isMap(node)) {
     const seen = new Map<unknown, number | undefined>();
     return node.items.flatMap((pair) => {
@@ -85,8 +84,8 @@ function duplicateKeys(node: Node | null, path: IssuePath, text: string): Config
       const keyPath = [...path, String(key)];
       const found: ConfigIssue[] = [];
       if (seen.has(key)) {
-        const first = lineOf(seen.get(key));
-        const again = lineOf(isScalar(pair.key) ? pair.key.range?.[0] : undefined);
+        const first = lineOf(text, seen.get(key));
+        const again = lineOf(text, isScalar(pair.key) ? pair.key.range?.[0] : undefined);
         found.push({
           path: keyPath,
           value: key,
@@ -126,4 +125,10 @@ function fromZodIssue(issue: core.$ZodIssue): ConfigIssue[] {
 export function formatIssue(issue: ConfigIssue): string {
   const value = issue.value === undefined ? '' : ` (value: ${JSON.stringify(issue.value)})`;
   return `${formatPath(issue.path)}${value}: ${issue.message}`;
+}
+
+function lineOf(text: string, offset: number): number;
+function lineOf(text: string, offset: number | undefined): number | '?';
+function lineOf(text: string, offset: number | undefined): number | '?' {
+  return offset === undefined ? '?' : text.slice(0, offset).split('\n').length;
 }

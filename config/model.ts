@@ -2,7 +2,7 @@
  * The resolved configuration: every default applied, every environment override merged, every
  * template expanded. Stacks are built from this model only, never from raw YAML.
  */
-import type { S3Flavor } from './s3-compatible';
+import type { CloudFrontPriceClass, S3Flavor, TransitionStorageClass } from './s3-compatible';
 import type { AccessModel, CorsRuleConfig, ProviderName } from './schema';
 import type { SecretField, SecretProfileName } from './secret-profiles';
 
@@ -18,7 +18,7 @@ export interface ResolvedCdn {
   /** CloudFront: cache lifetime per public prefix (relative to the environment prefix). */
   readonly prefixTtls: ReadonlyArray<{ readonly prefix: string; readonly ttl: number }>;
   /** CloudFront price class. */
-  readonly priceClass?: string;
+  readonly priceClass?: CloudFrontPriceClass;
 }
 
 /** An S3-compatible service (provider: s3-compatible). */
@@ -35,7 +35,7 @@ export interface ResolvedLifecycle {
   /** Full prefixes (environment prefix included) and their age limit. */
   readonly expire: ReadonlyArray<{ readonly prefix: string; readonly days: number }>;
   /** AWS: move objects to a cheaper storage class after an age. */
-  readonly transition?: { readonly days: number; readonly storageClass: string };
+  readonly transition?: { readonly days: number; readonly storageClass: TransitionStorageClass };
 }
 
 export interface ResolvedBucket {

@@ -4,6 +4,7 @@
  */
 import { CDN_TTLS, regionOfSpacesEndpoint, SPACES_REGIONS } from './digitalocean';
 import type { ResolvedService } from './model';
+import { normalizePrefix } from './rules';
 import { AWS_REGION, capabilitiesOf, S3_FEATURE_NAMES, type S3Feature } from './s3-compatible';
 import type { BucketSettings, ProviderName } from './schema';
 
@@ -113,9 +114,9 @@ function awsProblems({ region, stackRegion, settings, access }: BucketContext): 
       message: 'must be a certificate in us-east-1: CloudFront only uses ACM certificates from that region',
     });
   }
-  const publicPrefixes = (settings.publicPrefixes ?? []).map((p) => p.replace(/\/$/, ''));
+  const publicPrefixes = (settings.publicPrefixes ?? []).map(normalizePrefix);
   for (const prefix of Object.keys(cdn?.prefixTtls ?? {})) {
-    if (!publicPrefixes.includes(prefix.replace(/\/$/, ''))) {
+    if (!publicPrefixes.includes(normalizePrefix(prefix))) {
       problems.push({ field: ['cdn', 'prefixTtls', prefix], value: prefix, message: 'must be one of publicPrefixes: only public prefixes are served by CloudFront' });
     }
   }

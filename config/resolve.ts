@@ -118,6 +118,7 @@ export function resolveConfig(config: StorageConfig): Resolution {
       return [env, { provider, service, region: envConfig.region ?? config.region }] as const;
     }),
   );
+  const topTarget = { provider: config.provider, service: resolveService(config.service), region: config.region };
   if (config.provider !== 's3-compatible' && config.service !== undefined && ![...targets.values()].some((t) => t.provider === 's3-compatible')) {
     error(['service'], config.service, `is only used with provider s3-compatible (the provider is ${config.provider})`);
   }
@@ -156,9 +157,7 @@ export function resolveConfig(config: StorageConfig): Resolution {
     const { shared, ...base } = config.buckets[role];
     const settings: BucketSettings = mergeSettings(base, env === undefined ? undefined : config.environments[env].buckets?.[role]);
     const target =
-      env === undefined
-        ? { provider: config.provider, service: resolveService(config.service), region: config.region }
-        : targets.get(env)!;
+      env === undefined ? topTarget : targets.get(env)!;
     const { provider, service } = target;
     const region = settings.region ?? target.region;
     const name = expand(settings.name ?? (shared ? DEFAULT_BUCKET_NAME.shared : DEFAULT_BUCKET_NAME.own), {
@@ -283,7 +282,7 @@ export function resolveConfig(config: StorageConfig): Resolution {
   if (sharedBuckets.length > 0) {
     for (const env of envNames) {
       const target = targets.get(env)!;
-      if (target.provider !== config.provider || JSON.stringify(target.service) !== JSON.stringify(resolveService(config.service))) {
+      if (target.provider !== config.provider || JSON.stringify(target.service) !== JSON.stringify(topTarget.service)) {
         error(['environments', env, config.environments[env].provider !== undefined ? 'provider' : 'service'], target.provider,
           `must match the top-level provider and service: the shared bucket "${sharedBuckets[0].name}" lives there and every environment uses it`);
       }

@@ -43,6 +43,8 @@ export function awsS3Endpoint(region: string): string {
 export const TRANSITION_STORAGE_CLASSES = ['STANDARD_IA', 'ONEZONE_IA', 'INTELLIGENT_TIERING', 'GLACIER_IR', 'GLACIER', 'DEEP_ARCHIVE'] as const;
 
 export const CLOUDFRONT_PRICE_CLASSES = ['PriceClass_100', 'PriceClass_200', 'PriceClass_All'] as const;
+export type CloudFrontPriceClass = (typeof CLOUDFRONT_PRICE_CLASSES)[number];
+export type TransitionStorageClass = (typeof TRANSITION_STORAGE_CLASSES)[number];
 
 /** A flavor's capabilities; an unknown flavor (already reported by the schema) counts as generic. */
 export function capabilitiesOf(flavor: string): Readonly<Record<S3Feature, boolean>> {

@@ -5,11 +5,11 @@ import { CloudfrontResponseHeadersPolicy } from '@cdktf/provider-aws/lib/cloudfr
 import { Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { HOSTNAME, HOSTNAME_RULE } from '../config/rules';
-import { CLOUDFRONT_PRICE_CLASSES } from '../config/s3-compatible';
+import { CLOUDFRONT_PRICE_CLASSES, type CloudFrontPriceClass } from '../config/s3-compatible';
 import { skipCheckov } from './checkov';
 import { PropsValidator } from './validation';
 
-export type CloudFrontPriceClass = (typeof CLOUDFRONT_PRICE_CLASSES)[number];
+export type { CloudFrontPriceClass };
 
 /** Cache lifetime of the objects matching one path pattern. */
 export interface PathTtl {

@@ -50,6 +50,17 @@ export interface CorsRule {
 
 export const DEFAULT_CORS_MAX_AGE_SECONDS = 3000;
 
+/** A CORS rule as both providers' cors_rule blocks take it (mutable arrays, max age defaulted). */
+export function corsRuleConfig(rule: CorsRule) {
+  return {
+    allowedOrigins: [...rule.allowedOrigins],
+    allowedMethods: [...rule.allowedMethods],
+    allowedHeaders: rule.allowedHeaders === undefined ? undefined : [...rule.allowedHeaders],
+    exposeHeaders: rule.exposeHeaders === undefined ? undefined : [...rule.exposeHeaders],
+    maxAgeSeconds: rule.maxAgeSeconds ?? DEFAULT_CORS_MAX_AGE_SECONDS,
+  };
+}
+
 /** Lifecycle rules, the same for every provider. */
 export interface BucketLifecycle {
   /** @default - noncurrent versions are kept */

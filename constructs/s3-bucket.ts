@@ -13,14 +13,14 @@ import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versionin
 import { Annotations, Lazy, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { bucketNameProblems, HOSTNAME, HOSTNAME_RULE } from '../config/rules';
-import { AWS_REGION, awsS3Endpoint, TRANSITION_STORAGE_CLASSES } from '../config/s3-compatible';
+import { AWS_REGION, awsS3Endpoint, type TransitionStorageClass } from '../config/s3-compatible';
 import { skipCheckov, unskipCheckov } from './checkov';
 import { CloudFrontCdn, type CloudFrontCdnProps } from './cloudfront-cdn';
 import {
   type BucketLifecycle,
   type BucketLogging,
   type CorsRule,
-  DEFAULT_CORS_MAX_AGE_SECONDS,
+  corsRuleConfig,
   expireRuleId,
   type IMediaBucket,
   wildcardOrigins,
@@ -39,8 +39,6 @@ import { PropsValidator } from './validation';
 
 /** Where the bucket lives: AWS S3, or a service that speaks the S3 API (MinIO, R2, B2, …). */
 export type S3Target = 'aws' | 's3-compatible';
-
-export type TransitionStorageClass = (typeof TRANSITION_STORAGE_CLASSES)[number];
 
 /** Lifecycle rules of an S3 bucket: the common ones, plus a storage-class transition on AWS. */
 export interface S3BucketLifecycle extends BucketLifecycle {
@@ -277,13 +275,7 @@ export class S3MediaBucket extends Construct implements IMediaBucket {
     if (cors.length > 0) {
       new S3BucketCorsConfiguration(this, 'Cors', {
         ...companion,
-        corsRule: cors.map((rule) => ({
-          allowedOrigins: [...rule.allowedOrigins],
-          allowedMethods: [...rule.allowedMethods],
-          allowedHeaders: rule.allowedHeaders === undefined ? undefined : [...rule.allowedHeaders],
-          exposeHeaders: rule.exposeHeaders === undefined ? undefined : [...rule.exposeHeaders],
-          maxAgeSeconds: rule.maxAgeSeconds ?? DEFAULT_CORS_MAX_AGE_SECONDS,
-        })),
+        corsRule: cors.map(corsRuleConfig),
       });
     }
 

@@ -10,7 +10,7 @@ import {
   type BucketLifecycle,
   type BucketLogging,
   type CorsRule,
-  DEFAULT_CORS_MAX_AGE_SECONDS,
+  corsRuleConfig,
   expireRuleId,
   type IMediaBucket,
   wildcardOrigins,
@@ -117,13 +117,7 @@ export class SpacesMediaBucket extends Construct implements IMediaBucket {
       new SpacesBucketCorsConfiguration(this, 'Cors', {
         bucket: this.bucket.id,
         region: this.bucket.region,
-        corsRule: cors.map((rule) => ({
-          allowedOrigins: [...rule.allowedOrigins],
-          allowedMethods: [...rule.allowedMethods],
-          allowedHeaders: rule.allowedHeaders === undefined ? undefined : [...rule.allowedHeaders],
-          exposeHeaders: rule.exposeHeaders === undefined ? undefined : [...rule.exposeHeaders],
-          maxAgeSeconds: rule.maxAgeSeconds ?? DEFAULT_CORS_MAX_AGE_SECONDS,
-        })),
+        corsRule: cors.map(corsRuleConfig),
       });
     }
 
@@ -162,9 +156,6 @@ export class SpacesMediaBucket extends Construct implements IMediaBucket {
     });
   }
 }
-
-// Moved to media-bucket.ts, shared with the S3 bucket; re-exported so existing imports keep working.
-export type { BucketLogging } from './media-bucket';
 
 function lifecycleRules(lifecycle: BucketLifecycle | undefined): SpacesBucketLifecycleRule[] | undefined {
   if (lifecycle === undefined) return undefined;

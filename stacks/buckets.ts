@@ -1,7 +1,7 @@
 import type { Construct } from 'constructs';
 import type { ResolvedBucket, ResolvedCdn } from '../config/model';
 import { joinPrefix } from '../config/rules';
-import { S3MediaBucket, type TransitionStorageClass } from '../constructs/s3-bucket';
+import { S3MediaBucket } from '../constructs/s3-bucket';
 import { SpacesMediaBucket } from '../constructs/spaces-bucket';
 import type { SpacesCdnProps } from '../constructs/spaces-cdn';
 
@@ -60,14 +60,7 @@ function spacesBucket(scope: Construct, bucket: ResolvedBucket, production: bool
 
 function s3Bucket(scope: Construct, bucket: ResolvedBucket, production: boolean): S3MediaBucket {
   const aws = bucket.provider === 'aws';
-  const compatible = !aws;
   const cdn = bucket.cdn;
-  const lifecycle = bucket.lifecycle;
-  const hasLifecycle =
-    lifecycle.abortIncompleteMultipartUploadDays !== undefined ||
-    lifecycle.noncurrentVersionExpirationDays !== undefined ||
-    lifecycle.expire.length > 0 ||
-    lifecycle.transition !== undefined;
   return new S3MediaBucket(scope, `${pascalCase(bucket.role)}Bucket`, {
     name: bucket.name,
     region: bucket.region,
@@ -75,19 +68,11 @@ function s3Bucket(scope: Construct, bucket: ResolvedBucket, production: boolean)
     endpoint: bucket.endpoint,
     forcePathStyle: bucket.service?.forcePathStyle,
     // Services without a versioning API must not see the resource at all (NotImplemented).
-    versioning: compatible && !bucket.versioning ? undefined : bucket.versioning,
+    versioning: !aws && !bucket.versioning ? undefined : bucket.versioning,
     objectLock: bucket.objectLock || undefined,
-    lifecycle: hasLifecycle
-      ? {
-          ...lifecycle,
-          transition:
-            lifecycle.transition === undefined
-              ? undefined
-              : { days: lifecycle.transition.days, storageClass: lifecycle.transition.storageClass as TransitionStorageClass },
-        }
-      : undefined,
+    lifecycle: bucket.lifecycle,
     cors: bucket.cors,
-    encryption: aws ? (bucket.encryption ?? {}) : undefined,
+    encryption: aws ? bucket.encryption : undefined,
     // On AWS the public prefixes are readable by CloudFront only; elsewhere anonymously, by policy.
     publicReadPrefixes: bucket.access === 'policy' ? publicReadPrefixes(bucket) : [],
     cdn:
@@ -97,7 +82,7 @@ function s3Bucket(scope: Construct, bucket: ResolvedBucket, production: boolean)
             pathTtls: bucket.environmentPrefixes.flatMap((envPrefix) =>
               cdn.prefixTtls.map(({ prefix, ttl }) => ({ pathPattern: `${joinPrefix(envPrefix, prefix)}/*`, ttl })),
             ),
-            priceClass: cdn.priceClass as 'PriceClass_100' | 'PriceClass_200' | 'PriceClass_All' | undefined,
+            priceClass: cdn.priceClass,
             customDomain: cdn.customDomain,
             certificateArn: cdn.certificate !== undefined && 'arn' in cdn.certificate ? cdn.certificate.arn : undefined,
           }

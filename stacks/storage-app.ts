@@ -18,11 +18,7 @@ export function buildStorageApp(app: App, config: ResolvedConfig, projectDir: st
   if (config.sharedBuckets.length > 0) {
     shared = new SharedStorageStack(app, `${config.app}-${SHARED_STACK_SUFFIX}`, {
       buckets: config.sharedBuckets,
-      target: {
-        provider: config.sharedBuckets[0].provider,
-        region: config.sharedBuckets[0].region,
-        service: config.sharedBuckets[0].service,
-      },
+      target: config.sharedBuckets[0],
       production: config.environments.some((env) => env.production),
       state: config.state,
       paths,
