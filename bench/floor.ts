@@ -7,11 +7,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const PROJECT_DIR = join(__dirname, '..');
-const SOURCES = ['main.ts', 'config', 'constructs', 'stacks'];
+/** Directories (and files) of the project the synth needs. */
+export const SOURCES = ['main.ts', 'config', 'constructs', 'stacks'];
 
-function tsFiles(path: string): string[] {
+/** The .ts files of a file or directory, recursively. */
+export function tsFiles(path: string): string[] {
   if (path.endsWith('.ts')) return [path];
-  return readdirSync(path, { withFileTypes: true }).flatMap((e) => tsFiles(join(path, e.name)));
+  return readdirSync(path, { withFileTypes: true }).flatMap((e) => (e.isDirectory() || e.name.endsWith('.ts') ? tsFiles(join(path, e.name)) : []));
 }
 
 /** `@cdktf/provider-x/lib/y` modules imported for their values (type-only imports load nothing). */

@@ -4,7 +4,7 @@
  * schema validation, resolution, construction and app.synth(). Run precompiled (bench/run.ts
  * bundles it with esbuild) so that no TypeScript loader distorts the module-loading figures:
  *
- *   node <bundle> <config.yaml> <outdir> <provider modules, comma-separated> [--exit]
+ *   node <bundle> <config.yaml> <outdir> <provider modules, comma-separated>
  *
  * Prints one JSON object: { phases: [[label, wall ms, CPU ms], …], bootMs, totalMs }. bootMs is
  * the time from process start to the first line of this script; CPU is the whole process's
@@ -22,7 +22,6 @@ function mark(label: string): void {
   lastCpu = process.cpuUsage();
 }
 
-/* eslint-disable @typescript-eslint/no-require-imports */
 const cdktf = require('cdktf') as typeof import('cdktf');
 mark('load cdktf (+ constructs)');
 const [file, outdir, modules] = process.argv.slice(2);
@@ -62,4 +61,3 @@ mark('app.synth() (resolve, validate, write JSON)');
 
 const totalMs = performance.now();
 process.stdout.write(`${JSON.stringify({ bootMs, phases, totalMs })}\n`);
-if (process.argv.includes('--exit')) process.exit(0);

@@ -1,25 +1,17 @@
 /**
  * esbuild bundles of the project's TypeScript (packages left external), for the variants that
  * run without a TypeScript loader: the "precompiled synth" the benchmark evaluates as a fix, and
- * bench/phases.ts. esbuild is tsx's own dependency, so nothing is added to the project.
+ * bench/phases.ts, with the esbuild that scripts/register-ts.cjs uses.
  *
  * Bundles go to node_modules/.cache/media-storage-bench/, so that `require('cdktf')` in them
  * resolves to the project's packages.
  */
+import { buildSync } from 'esbuild';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const PROJECT_DIR = join(__dirname, '..');
+const PROJECT_DIR = join(__dirname, '..');
 export const BUNDLE_DIR = join(PROJECT_DIR, 'node_modules', '.cache', 'media-storage-bench');
-
-interface EsbuildModule {
-  buildSync(options: Record<string, unknown>): { errors: unknown[] };
-}
-
-function esbuild(): EsbuildModule {
-  const path = require.resolve('esbuild', { paths: [require.resolve('tsx')] });
-  return require(path) as EsbuildModule;
-}
 
 /**
  * Bundles `entry` (relative to the project) to BUNDLE_DIR/`name`.js. `projectDirname`: replace
@@ -30,7 +22,7 @@ function esbuild(): EsbuildModule {
 export function bundle(entry: string, name: string, projectDirname = false, inlineDeps = false): string {
   mkdirSync(BUNDLE_DIR, { recursive: true });
   const outfile = join(BUNDLE_DIR, `${name}.js`);
-  esbuild().buildSync({
+  buildSync({
     entryPoints: [join(PROJECT_DIR, entry)],
     outfile,
     bundle: true,

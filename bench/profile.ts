@@ -2,10 +2,11 @@
  * Where the synth's CPU time goes: runs `node --cpu-prof <loader> main.ts --config <file>` and
  * summarizes the V8 CPU profile(s) by self time, per package/module and per function.
  *
- *   node --import tsx bench/profile.ts [--config storage.yaml] [--loader tsx] [--top 25] [--keep]
+ *   node --import tsx bench/profile.ts [--config storage.yaml] [--loader register-ts] [--top 25] [--keep]
  *
- * --loader: `tsx` (node --import tsx, the project's synth), `tsx-cjs` (node --require tsx/cjs),
- * or `none` (the argument is a .js file, e.g. a precompiled bundle). Profiles of every thread
+ * --loader: `register-ts` (node --require ./scripts/register-ts.cjs, what `npm run synth` runs),
+ * `tsx` (node --import tsx), `tsx-cjs` (node --require tsx/cjs), or `none` (the argument is a .js
+ * file, e.g. a precompiled bundle). Profiles of every thread
  * (tsx's --import starts a loader-hooks thread) are summarized; `--keep` keeps the .cpuprofile
  * files for Chrome DevTools / speedscope.
  */
@@ -15,13 +16,13 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
-export interface ProfileNode {
+interface ProfileNode {
   readonly id: number;
   readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number };
   readonly children?: readonly number[];
 }
 
-export interface CpuProfile {
+interface CpuProfile {
   readonly nodes: readonly ProfileNode[];
   readonly startTime: number;
   readonly endTime: number;
@@ -29,7 +30,7 @@ export interface CpuProfile {
   readonly timeDeltas: readonly number[];
 }
 
-export interface Bucket {
+interface Bucket {
   readonly name: string;
   selfMs: number;
 }
@@ -37,7 +38,7 @@ export interface Bucket {
 const PROJECT_DIR = resolve(__dirname, '..');
 
 /** `cdktf`, `@cdktf/provider-digitalocean`, `node:internal/modules`, `project: config/schema.ts`, `(gc)`. */
-export function moduleOf(url: string, functionName: string): string {
+function moduleOf(url: string, functionName: string): string {
   if (url === '') return functionName.startsWith('(') ? functionName : '(native/V8)';
   const path = url.replace(/^file:\/\//, '');
   const nm = path.lastIndexOf('/node_modules/');
@@ -54,7 +55,7 @@ export function moduleOf(url: string, functionName: string): string {
 }
 
 /** Self time (ms) per sampled node, from the sample list and its time deltas. */
-export function selfTimes(profile: CpuProfile): Map<number, number> {
+function selfTimes(profile: CpuProfile): Map<number, number> {
   const self = new Map<number, number>();
   for (let i = 0; i < profile.samples.length; i++) {
     // timeDeltas[i] is the time before sample i; attribute the interval after it to sample i.
@@ -64,7 +65,7 @@ export function selfTimes(profile: CpuProfile): Map<number, number> {
   return self;
 }
 
-export function summarize(profile: CpuProfile): { byModule: Bucket[]; byFunction: Bucket[]; totalMs: number } {
+function summarize(profile: CpuProfile): { byModule: Bucket[]; byFunction: Bucket[]; totalMs: number } {
   const self = selfTimes(profile);
   const byModule = new Map<string, Bucket>();
   const byFunction = new Map<string, Bucket>();
@@ -87,7 +88,7 @@ export function summarize(profile: CpuProfile): { byModule: Bucket[]; byFunction
 }
 
 /** Coarse categories of the module buckets, to see what a loader costs at a glance. */
-export function category(module: string): string {
+function category(module: string): string {
   if (module === 'tsx' || module === 'esbuild' || module.startsWith('wasm://')) return 'tsx (ESM detection of every .js, transforms, cache)';
   if (module.startsWith('node:internal/source_map')) return 'source maps (switched on by tsx)';
   if (module.startsWith('node:internal/modules/esm') || module === 'node:internal/deps/cjs-module-lexer') {
@@ -116,6 +117,7 @@ function table(rows: readonly Bucket[], totalMs: number, top: number): string {
 }
 
 const LOADERS: Record<string, readonly string[]> = {
+  'register-ts': ['--require', './scripts/register-ts.cjs'],
   tsx: ['--import', 'tsx'],
   'tsx-cjs': ['--require', 'tsx/cjs'],
   none: [],
@@ -126,7 +128,7 @@ function main(): void {
     allowPositionals: true,
     options: {
       config: { type: 'string', default: 'storage.yaml' },
-      loader: { type: 'string', default: 'tsx' },
+      loader: { type: 'string', default: 'register-ts' },
       top: { type: 'string', default: '25' },
       keep: { type: 'boolean', default: false },
     },
@@ -161,4 +163,4 @@ function main(): void {
   else rmSync(dir, { recursive: true, force: true });
 }
 
-if (require.main === module) main();
+main();

@@ -19,21 +19,20 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
+import { SOURCES, tsFiles } from './floor';
 
 export const PROJECT_DIR = join(__dirname, '..');
-/** Directories (and files) of the project the synth needs. */
-const SOURCES = ['main.ts', 'config', 'constructs', 'stacks'];
 /** Pinned so that the cache key is stable; TypeScript 5.9 is the last line ts-node can drive. */
-export const USUAL_TOOLS = { 'ts-node': '10.9.2', typescript: '5.9.3' } as const;
+const USUAL_TOOLS = { 'ts-node': '10.9.2', typescript: '5.9.3' } as const;
 
-export function benchCacheDir(): string {
+function benchCacheDir(): string {
   return (
     process.env.MEDIA_STORAGE_BENCH_CACHE ??
     join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'cdktf-media-storage', 'bench')
   );
 }
 
-function installedVersion(pkg: string, from = PROJECT_DIR): string {
+export function installedVersion(pkg: string, from = PROJECT_DIR): string {
   return (JSON.parse(readFileSync(join(from, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
@@ -67,7 +66,7 @@ function rootNamespaces(pkg: string): Map<string, string> {
 const DEEP_IMPORT = /^import\s+(type\s+)?\{([^}]*)\}\s+from\s+'(@cdktf\/provider-[a-z0-9-]+)\/lib\/([a-z0-9-]+)';[ \t]*$/gm;
 
 /** Rewrites every deep provider import of a source file into root imports; throws on forms it does not know. */
-export function rootImports(source: string, file: string, namespaces: (pkg: string) => Map<string, string>): string {
+function rootImports(source: string, file: string, namespaces: (pkg: string) => Map<string, string>): string {
   const packages = new Set<string>();
   const ident = (pkg: string) => pkg.replace(/^@cdktf\//, '').replace(/-/g, '_');
   const rewritten = source.replace(DEEP_IMPORT, (_all, typeOnly: string | undefined, specifiers: string, pkg: string, module: string) => {
@@ -123,12 +122,6 @@ const TEMPLATE_TSCONFIG = {
   exclude: ['node_modules', 'cdktf.out'],
 };
 
-function walk(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? walk(join(dir, entry.name)) : [join(dir, entry.name)],
-  );
-}
-
 /** node_modules made of symlinks: the project's packages, then the tools' (ts-node, typescript win). */
 function linkNodeModules(target: string, toolsDir: string): void {
   const link = (fromDir: string, name: string, override: boolean) => {
@@ -171,7 +164,7 @@ export function ensureUsualSetup(log: (line: string) => void = () => {}): UsualS
     if (!cache.has(pkg)) cache.set(pkg, rootNamespaces(pkg));
     return cache.get(pkg)!;
   };
-  for (const file of walk(dir).filter((f) => f.endsWith('.ts'))) {
+  for (const file of tsFiles(dir)) {
     writeFileSync(file, rootImports(readFileSync(file, 'utf8'), relative(dir, file), namespaces));
   }
   writeFileSync(join(dir, 'tsconfig.json'), `${JSON.stringify(TEMPLATE_TSCONFIG, null, 2)}\n`);
