@@ -2,12 +2,13 @@ import { App } from 'cdktf';
 import type { IConstruct } from 'constructs';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve as resolvePath } from 'node:path';
+import { join } from 'node:path';
 import { parseConfig } from '../config/load';
 import type { ResolvedConfig } from '../config/model';
 import { buildStorageApp } from '../stacks/storage-app';
+import { PROJECT_DIR } from './toolchain';
 
-export const PROJECT_DIR = resolvePath(__dirname, '..');
+export { PROJECT_DIR };
 
 /** A Terraform JSON document as synthesized. */
 export interface TerraformJson {
@@ -46,14 +47,19 @@ export function synthYaml(yaml: string): Record<string, string> {
 export function synthConfig(config: ResolvedConfig): Record<string, string> {
   const outdir = mkdtempSync(join(tmpdir(), 'media-storage-test-'));
   try {
-    const app = new App({ outdir, skipValidation: false });
-    const stacks = buildStorageApp(app, config, PROJECT_DIR);
-    app.synth();
-    const names = [...(stacks.shared === undefined ? [] : [stacks.shared]), ...stacks.environments].map((s) => s.node.id);
-    return Object.fromEntries(names.map((name) => [name, readFileSync(join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8')]));
+    return synthInto(config, outdir);
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
+}
+
+/** Synthesizes into `outdir` and returns each stack's cdk.tf.json text, in deploy order (shared stack first). */
+export function synthInto(config: ResolvedConfig, outdir: string): Record<string, string> {
+  const app = new App({ outdir, skipValidation: false });
+  const stacks = buildStorageApp(app, config, PROJECT_DIR);
+  app.synth();
+  const names = [...(stacks.shared === undefined ? [] : [stacks.shared]), ...stacks.environments].map((s) => s.node.id);
+  return Object.fromEntries(names.map((name) => [name, readFileSync(join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8')]));
 }
 
 export function parse(synthesized: string): TerraformJson {

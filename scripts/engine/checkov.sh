@@ -20,14 +20,10 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-PROJECT=$(cd "$HERE/../.." && pwd)
-# shellcheck source=versions.env
-. "$HERE/versions.env"
-ENGINE_CACHE=${ENGINE_CACHE:-$HOME/.cache/cdktf-media-storage/engine}
-CHECKOV=$ENGINE_CACHE/checkov-$CHECKOV_VERSION/venv/bin/checkov
-PYTHON=$ENGINE_CACHE/checkov-$CHECKOV_VERSION/venv/bin/python
-
-log() { printf '[checkov] %s\n' "$*" >&2; }
+# shellcheck source=lib.sh
+. "$HERE/lib.sh" checkov
+CHECKOV=$CHECKOV_DIR/venv/bin/checkov
+PYTHON=$CHECKOV_DIR/venv/bin/python
 
 [[ -x $CHECKOV ]] || { log "checkov $CHECKOV_VERSION missing: run scripts/engine/toolchain.sh checkov"; exit 1; }
 
@@ -44,7 +40,7 @@ trap cleanup EXIT
 
 for config in "${configs[@]}"; do
   name=$(basename "$config" .yaml)
-  CDKTF_OUTDIR="$WORK/$name" node --import tsx main.ts --config "$config" >/dev/null 2>"$WORK/synth-$name.log" ||
+  CDKTF_OUTDIR="$WORK/$name" node --require ./scripts/register-ts.cjs main.ts --config "$config" >/dev/null 2>"$WORK/synth-$name.log" ||
     { log "synth of $config failed:"; cat "$WORK/synth-$name.log" >&2; exit 1; }
 done
 

@@ -22,17 +22,13 @@
 set -uo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-PROJECT=$(cd "$HERE/../.." && pwd)
-# shellcheck source=versions.env
-. "$HERE/versions.env"
-export ENGINE_CACHE=${ENGINE_CACHE:-$HOME/.cache/cdktf-media-storage/engine}
+# shellcheck source=lib.sh
+. "$HERE/lib.sh" engine-tier
+export ENGINE_CACHE
 export ENGINE_K8S_PROVIDER_DEV=${ENGINE_K8S_PROVIDER_DEV:-1}
 # The apply test's bucket: resolvable by name even where dnsmasq is missing.
 export ENGINE_S3_BUCKETS="engine-media ${ENGINE_S3_BUCKETS:-}"
 
-log() { printf '[engine-tier] %s\n' "$*" >&2; }
-now() { date +%s.%N; }
-elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 
 OUT=$(mktemp -d "${TMPDIR:-/tmp}/cdktfms-engine-run-XXXXXX")
 REPORT=$OUT/report.jsonl

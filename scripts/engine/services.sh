@@ -16,31 +16,27 @@
 # The machine's own /etc/hosts is never touched.
 #
 # Environment: ENGINE_CACHE, ENGINE_NETNS (default cdktfms-engine), ENGINE_RUN (run dir,
-# default $ENGINE_CACHE/run/<ns>), ENGINE_S3_BUCKETS, ENGINE_S3_PORT (4566),
+# default $ENGINE_CACHE/run/<ns>), ENGINE_S3_BUCKETS,
 # ENGINE_KAS_PORT (6443), ENGINE_WAIT (seconds to wait for each service, default 120).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source=versions.env
-. "$HERE/versions.env"
+# shellcheck source=lib.sh
+. "$HERE/lib.sh" services
 
-ENGINE_CACHE=${ENGINE_CACHE:-$HOME/.cache/cdktf-media-storage/engine}
 NS=${ENGINE_NETNS:-cdktfms-engine}
 RUN=${ENGINE_RUN:-$ENGINE_CACHE/run/$NS}
 S3_HOST=s3local
-S3_PORT=${ENGINE_S3_PORT:-4566}
+S3_PORT=4566
 KAS_PORT=${ENGINE_KAS_PORT:-6443}
 ETCD_PORT=2379
 WAIT=${ENGINE_WAIT:-120}
 TOKEN=engine-test-admin-token
 
-MOTO=$ENGINE_CACHE/moto-$MOTO_VERSION/venv/bin/moto_server
-ETCD=$ENGINE_CACHE/etcd-v$ETCD_VERSION/etcd
-KAS=$ENGINE_CACHE/kube-apiserver-v$KUBERNETES_VERSION/kube-apiserver
+MOTO=$MOTO_DIR/venv/bin/moto_server
+ETCD=$ETCD_DIR/etcd
+KAS=$KAS_DIR/kube-apiserver
 
-log() { printf '[services] %s\n' "$*" >&2; }
-now() { date +%s.%N; }
-elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 in_ns() { ip netns exec "$NS" "$@"; }
 
 write_env() {

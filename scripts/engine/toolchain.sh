@@ -27,25 +27,14 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source=versions.env
-. "$HERE/versions.env"
+# shellcheck source=lib.sh
+. "$HERE/lib.sh" engine
 
-ENGINE_CACHE=${ENGINE_CACHE:-$HOME/.cache/cdktf-media-storage/engine}
-MIRROR=$ENGINE_CACHE/mirror
 CLI_CONFIG=$ENGINE_CACHE/tofurc
 ENV_FILE=$ENGINE_CACHE/env.sh
-TOFU_DIR=$ENGINE_CACHE/tofu-$TOFU_VERSION
-ETCD_DIR=$ENGINE_CACHE/etcd-v$ETCD_VERSION
-KAS_DIR=$ENGINE_CACHE/kube-apiserver-v$KUBERNETES_VERSION
-MOTO_DIR=$ENGINE_CACHE/moto-$MOTO_VERSION
-CHECKOV_DIR=$ENGINE_CACHE/checkov-$CHECKOV_VERSION
 PLATFORM=linux_amd64
 KEEP_GOING=${ENGINE_KEEP_GOING:-1}
 LDFLAGS_BASE="-s -w"
-
-log() { printf '[engine] %s\n' "$*" >&2; }
-now() { date +%s.%N; }
-elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 
 # The host OpenTofu puts in front of "namespace/type" provider sources: the first directory of
 # the mirror layout. Asked of tofu itself rather than written here.

@@ -7,35 +7,19 @@
  * The suite runs inside the services' network namespace (scripts/engine/run.sh starts it with
  * `services.sh exec`), where s3local, *.s3local and the kube-apiserver address resolve.
  */
-import { App } from 'cdktf';
 import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request } from 'node:https';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { ResolvedConfig } from '../../config/model';
-import { buildStorageApp } from '../../stacks/storage-app';
+import { synthInto } from '../helpers';
+import { ENGINE_CACHE, PROJECT_DIR, versionsEnv } from '../toolchain';
 
-export const PROJECT_DIR = join(__dirname, '..', '..');
-export const ENGINE_CACHE = process.env.ENGINE_CACHE ?? join(homedir(), '.cache', 'cdktf-media-storage', 'engine');
+export { PROJECT_DIR };
 const MIRROR = join(ENGINE_CACHE, 'mirror');
 const PLATFORM = 'linux_amd64';
-
-// The SDK's notice that its 2027 releases need Node 22 says nothing about these tests.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-
-/** scripts/engine/versions.env as a map. */
-export function versionsEnv(): Record<string, string> {
-  const text = readFileSync(join(PROJECT_DIR, 'scripts', 'engine', 'versions.env'), 'utf8');
-  return Object.fromEntries(
-    text
-      .split('\n')
-      .map((line) => /^([A-Z0-9_]+)=(.*)$/.exec(line.trim()))
-      .flatMap((m) => (m === null ? [] : [[m[1], m[2]] as [string, string]])),
-  );
-}
 
 // ------------------------------------------------------------------------------------------------
 // What the suite reports besides pass/fail: substitutions, stacks that could not run and why.
@@ -75,7 +59,7 @@ export interface StackJson {
   readonly output?: Record<string, Record<string, unknown>>;
 }
 
-export function requiredProviders(stack: StackJson): ProviderRequirement[] {
+function requiredProviders(stack: StackJson): ProviderRequirement[] {
   return Object.entries(stack.terraform.required_providers ?? {}).map(([name, { source, version }]) => ({
     name,
     source: source.includes('/') ? source.split('/').slice(-2).join('/') : `hashicorp/${source}`,
@@ -87,7 +71,7 @@ export function requiredProviders(stack: StackJson): ProviderRequirement[] {
  * Versions of a provider in the unpacked filesystem mirror. Its first directory is the registry
  * host OpenTofu resolves sources to (toolchain.sh asks tofu for it); it is read, not named here.
  */
-export function mirrorVersions(source: string): string[] {
+function mirrorVersions(source: string): string[] {
   if (!existsSync(MIRROR)) return [];
   const [namespace, type] = source.split('/');
   return readdirSync(MIRROR).flatMap((host) => {
@@ -125,7 +109,7 @@ function toolchainStatus(): Map<string, ComponentStatus> {
 }
 
 /** Why the pinned version of a provider is not in the mirror, as toolchain.sh measured it. */
-export function whyNotBuilt(source: string, version: string): string {
+function whyNotBuilt(source: string, version: string): string {
   const component = PROVIDER_COMPONENTS[source]?.pinned;
   const status = component === undefined ? undefined : toolchainStatus().get(component);
   if (status?.state === 'refused') {
@@ -148,7 +132,7 @@ export interface ProviderChoice extends ProviderRequirement {
 }
 
 /** The pinned version when the mirror has it, else the newest build of the same provider there. */
-export function chooseProvider(requirement: ProviderRequirement): ProviderChoice {
+function chooseProvider(requirement: ProviderRequirement): ProviderChoice {
   const versions = mirrorVersions(requirement.source);
   if (versions.includes(requirement.pinned)) return { ...requirement, used: requirement.pinned };
   const reason = whyNotBuilt(requirement.source, requirement.pinned);
@@ -166,11 +150,7 @@ export function chooseProvider(requirement: ProviderRequirement): ProviderChoice
  */
 export function synthesize(config: ResolvedConfig, outdir: string): Map<string, StackJson> {
   mkdirSync(outdir, { recursive: true });
-  const app = new App({ outdir, skipValidation: false });
-  const stacks = buildStorageApp(app, config, PROJECT_DIR);
-  app.synth();
-  const names = [...(stacks.shared === undefined ? [] : [stacks.shared]), ...stacks.environments].map((s) => s.node.id);
-  return new Map(names.map((name) => [name, JSON.parse(readFileSync(join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8')) as StackJson]));
+  return new Map(Object.entries(synthInto(config, outdir)).map(([name, text]) => [name, JSON.parse(text) as StackJson]));
 }
 
 export interface EngineStack {
@@ -305,7 +285,7 @@ export interface KubeResponse {
 }
 
 /** One request to the Kubernetes API. */
-export function kube(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<KubeResponse> {
+export function kube(method: string, path: string, body?: unknown): Promise<KubeResponse> {
   const access = kubeAccess();
   const payload = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {
@@ -319,7 +299,7 @@ export function kube(method: string, path: string, body?: unknown, contentType =
         headers: {
           authorization: `Bearer ${access.token}`,
           accept: 'application/json',
-          ...(payload === undefined ? {} : { 'content-type': contentType, 'content-length': Buffer.byteLength(payload) }),
+          ...(payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }),
         },
       },
       (res) => {
@@ -335,8 +315,8 @@ export function kube(method: string, path: string, body?: unknown, contentType =
 }
 
 /** Fails unless the API answered 2xx. */
-export async function kubeOk(method: string, path: string, body?: unknown, contentType?: string): Promise<Record<string, unknown>> {
-  const response = await kube(method, path, body, contentType);
+export async function kubeOk(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
+  const response = await kube(method, path, body);
   if (response.status < 200 || response.status > 299) {
     throw new Error(`${method} ${path} answered ${response.status}: ${JSON.stringify(response.body)}`);
   }

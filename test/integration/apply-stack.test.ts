@@ -9,12 +9,12 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PROJECT_DIR } from '../toolchain';
 
-const PROJECT = join(__dirname, '..', '..');
 const ROOT = mkdtempSync(join(tmpdir(), 'apply-stack-'));
 const OUTDIR = join(ROOT, 'cdktf.out');
 const LOG = join(ROOT, 'calls.log');
-const REAL_RENAME_PLAN = join(PROJECT, 'test', 'tools', 'fixtures', 'plan-rename-bucket.json');
+const REAL_RENAME_PLAN = join(PROJECT_DIR, 'test', 'tools', 'fixtures', 'plan-rename-bucket.json');
 const HARMLESS_PLAN = join(ROOT, 'harmless.json');
 const BUCKET = 'aws_s3_bucket.MediaBucket_1C0F75E7';
 
@@ -41,8 +41,8 @@ afterAll(() => rmSync(ROOT, { recursive: true, force: true }));
 
 function applyStack(args: string[], options: { plan: string; env?: Record<string, string>; input?: string }) {
   rmSync(LOG, { force: true });
-  const result = spawnSync(join(PROJECT, 'scripts', 'apply-stack.sh'), args, {
-    cwd: PROJECT,
+  const result = spawnSync(join(PROJECT_DIR, 'scripts', 'apply-stack.sh'), args, {
+    cwd: PROJECT_DIR,
     input: options.input ?? '',
     encoding: 'utf8',
     env: {

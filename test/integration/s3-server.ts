@@ -5,7 +5,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   type BucketLocationConstraint,
@@ -15,25 +15,16 @@ import {
   PutBucketPolicyCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
+import { ENGINE_CACHE, PROJECT_DIR, versionsEnv } from '../toolchain';
 
-export const PROJECT = join(__dirname, '..', '..');
+const CREDENTIALS = { accessKeyId: 'AKIAINTEGRATIONTEST', secretAccessKey: 'integration-test-secret' };
 
-// The SDK's notice that its 2027 releases need Node 22 says nothing about these tests.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-export const CREDENTIALS = { accessKeyId: 'AKIAINTEGRATIONTEST', secretAccessKey: 'integration-test-secret' };
-
-/** The moto version both tiers pin (scripts/engine/versions.env). */
-export function motoVersion(): string {
-  const pinned = /^MOTO_VERSION=(\S+)/m.exec(readFileSync(join(PROJECT, 'scripts', 'engine', 'versions.env'), 'utf8'))?.[1];
-  if (pinned === undefined) throw new Error('scripts/engine/versions.env pins no MOTO_VERSION');
-  return pinned;
-}
-
-/** moto_server: $MOTO_SERVER, else the venv scripts/engine/toolchain.sh installed. */
-export function motoServerBinary(): string {
+/** moto_server: $MOTO_SERVER, else the venv scripts/engine/toolchain.sh installed (the version both tiers pin). */
+function motoServerBinary(): string {
   if (process.env.MOTO_SERVER !== undefined) return process.env.MOTO_SERVER;
-  const cache = process.env.ENGINE_CACHE ?? join(homedir(), '.cache', 'cdktf-media-storage', 'engine');
-  const binary = join(cache, `moto-${motoVersion()}`, 'venv', 'bin', 'moto_server');
+  const version = versionsEnv().MOTO_VERSION;
+  if (version === undefined) throw new Error('scripts/engine/versions.env pins no MOTO_VERSION');
+  const binary = join(ENGINE_CACHE, `moto-${version}`, 'venv', 'bin', 'moto_server');
   if (!existsSync(binary)) throw new Error(`${binary} not found: run scripts/integration.sh, which installs it`);
   return binary;
 }
@@ -210,8 +201,8 @@ const CLI_ENV = { ...process.env, NO_COLOR: '1' };
 
 /** The CLI as `npm run <command>` runs it, in its own process. */
 export function runCli(args: readonly string[]): CliRun {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', join(PROJECT, 'tools', 'cli.ts'), ...args], {
-    cwd: PROJECT,
+  const result = spawnSync(process.execPath, ['--import', 'tsx', join(PROJECT_DIR, 'tools', 'cli.ts'), ...args], {
+    cwd: PROJECT_DIR,
     env: CLI_ENV,
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
@@ -221,8 +212,8 @@ export function runCli(args: readonly string[]): CliRun {
 
 /** The CLI in the background, for tests that signal it. */
 export function spawnCli(args: readonly string[]): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', join(PROJECT, 'tools', 'cli.ts'), ...args], {
-    cwd: PROJECT,
+  return spawn(process.execPath, ['--import', 'tsx', join(PROJECT_DIR, 'tools', 'cli.ts'), ...args], {
+    cwd: PROJECT_DIR,
     env: CLI_ENV,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

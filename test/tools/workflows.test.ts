@@ -6,9 +6,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { PROJECT_DIR, versionsEnv } from '../toolchain';
 
-const PROJECT = join(__dirname, '..', '..');
-const WORKFLOWS = join(PROJECT, '.github', 'workflows');
+const WORKFLOWS = join(PROJECT_DIR, '.github', 'workflows');
 const files = readdirSync(WORKFLOWS).filter((name) => /\.ya?ml$/.test(name)).sort();
 
 interface Step {
@@ -38,7 +38,7 @@ describe('npmScripts', () => {
 });
 
 describe('GitHub workflows', () => {
-  const scripts = Object.keys((JSON.parse(readFileSync(join(PROJECT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts);
+  const scripts = Object.keys((JSON.parse(readFileSync(join(PROJECT_DIR, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts);
 
   it.each(files)('%s calls only npm scripts that package.json defines', (file) => {
     const called = steps(file).flatMap((step) => npmScripts(step.run ?? ''));
@@ -67,8 +67,7 @@ describe('GitHub workflows', () => {
   });
 
   it('install the OpenTofu version the engine tier builds', () => {
-    const versions = readFileSync(join(PROJECT, 'scripts', 'engine', 'versions.env'), 'utf8');
-    const pinned = /^TOFU_VERSION=(\S+)/m.exec(versions)?.[1];
+    const pinned = versionsEnv().TOFU_VERSION;
     const installed = files.flatMap((file) =>
       steps(file).filter((step) => step.uses?.startsWith('opentofu/setup-opentofu@') === true).map((step) => String(step.with?.tofu_version)),
     );
