@@ -449,6 +449,12 @@ for c in "${components[@]}"; do
     [[ $KEEP_GOING == 1 ]] || break
   fi
 done
+# Components this run did not build keep their last status (a partial run such as
+# `toolchain.sh moto` must not erase what the engine tier reads about refused modules).
+if [[ -f $STATUS_FILE ]]; then
+  kept=$(awk -F'\t' -v ran=" ${components[*]} " 'index(ran, " " $1 " ") == 0' "$STATUS_FILE")
+  [[ -z $kept ]] || printf '%s\n' "$kept" >>"$STATUS_FILE.tmp"
+fi
 mv -f "$STATUS_FILE.tmp" "$STATUS_FILE"
 write_env
 log "env: $ENV_FILE (source it); CLI config: $CLI_CONFIG; mirror: $MIRROR"
