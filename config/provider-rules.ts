@@ -46,6 +46,11 @@ export function defaultAccess(provider: ProviderName, service: ResolvedService |
   return can.bucketPolicy || !can.acl ? 'policy' : 'acl';
 }
 
+/** Whether objects can carry ACLs: Spaces and S3-compatible services with ACLs (AWS buckets are BucketOwnerEnforced). */
+export function supportsAcls(provider: ProviderName, service: ResolvedService | undefined): boolean {
+  return provider === 'digitalocean' || (provider === 's3-compatible' && capabilitiesOf(service?.flavor ?? 'generic').acl);
+}
+
 /** Whether a default lifecycle rule (abort incomplete multipart uploads) can be emitted. */
 export function supportsLifecycle(provider: ProviderName, service: ResolvedService | undefined): boolean {
   return provider !== 's3-compatible' || (service !== undefined && capabilitiesOf(service.flavor).lifecycle);

@@ -2,7 +2,7 @@ import { DigitaloceanProvider } from '@cdktf/provider-digitalocean/lib/provider'
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { ResolvedBucket, ResolvedEnvironment, ResolvedState } from '../config/model';
-import { capabilitiesOf } from '../config/s3-compatible';
+import { supportsAcls } from '../config/provider-rules';
 import type { SecretField } from '../config/secret-profiles';
 import type { IStorageCredentials } from '../constructs/credentials';
 import { kubernetesProvider } from '../constructs/kubernetes-target';
@@ -90,7 +90,7 @@ export class EnvironmentStack extends TerraformStack {
               public_prefixes: bucket.publicPrefixes,
               private_prefixes: bucket.privatePrefixes,
               access: bucket.access,
-              addressing_style: bucket.service?.forcePathStyle === true ? 'path' : 'virtual',
+              addressing_style: addressingStyle(bucket),
               // What `verify` checks preflights against: the deployed rules.
               cors: bucket.cors.map((rule) => ({
                 allowed_origins: rule.allowedOrigins,
@@ -140,6 +140,11 @@ function sharedBucket(buckets: ReadonlyMap<string, IMediaBucket>, role: string):
   return bucket;
 }
 
+/** How the app must address the bucket: path-style where the service needs it, else virtual-hosted. */
+function addressingStyle(bucket: ResolvedBucket): 'path' | 'virtual' {
+  return bucket.service?.forcePathStyle === true ? 'path' : 'virtual';
+}
+
 /** Every secret field's value for one bucket of an environment. */
 export function secretValues(
   media: BucketAddresses,
@@ -151,8 +156,7 @@ export function secretValues(
   // ACL where the bucket has ACLs disabled (S3's BucketOwnerEnforced refuses any ACL header; the
   // empty value turns django-storages' AWS_DEFAULT_ACL off), and "private" where ACLs exist.
   const hasPublicUploads = bucket.access === 'acl' && bucket.publicPrefixes.length > 0;
-  const acceptsAcls =
-    bucket.provider === 'digitalocean' || (bucket.provider === 's3-compatible' && capabilitiesOf(bucket.service?.flavor ?? 'generic').acl);
+  const acceptsAcls = supportsAcls(bucket.provider, bucket.service);
   return {
     accessKeyId: credentials.accessKeyId,
     secretAccessKey: credentials.secretAccessKey,
@@ -164,7 +168,7 @@ export function secretValues(
     pathPrefix: env.prefix,
     publicBaseUrl: publicBaseUrl(media, env.prefix),
     defaultAcl: hasPublicUploads ? 'public-read' : acceptsAcls ? 'private' : '',
-    addressingStyle: bucket.service?.forcePathStyle === true ? 'path' : 'virtual',
+    addressingStyle: addressingStyle(bucket),
     publicPrefixes: bucket.publicPrefixes.join(','),
     privatePrefixes: bucket.privatePrefixes.join(','),
   };
