@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
 import type { core } from 'zod';
 import type { ResolvedConfig } from './model';
-import { type ConfigIssue, formatPath, type IssuePath, resolveConfig } from './resolve';
+import { type ConfigIssue, formatPath, type IssuePath, type Resolution, resolveConfig } from './resolve';
 import { ConfigSchema } from './schema';
 
 export const DEFAULT_CONFIG_FILE = 'storage.yaml';
@@ -34,12 +34,23 @@ export interface LoadedConfig {
   readonly warnings: readonly ConfigIssue[];
 }
 
-/** The schema plus the rules that span fields, so both kinds of problem are reported together. */
-const ValidatedConfigSchema = ConfigSchema.superRefine((config, ctx) => {
-  for (const issue of resolveConfig(config).errors) {
-    ctx.addIssue({ code: 'custom', path: [...issue.path], input: issue.value, message: issue.message });
-  }
-});
+/**
+ * The schema, then the rules that span fields, in one pass so both kinds of problem are reported
+ * together. zod runs the refinement once, when the config's shape is right (problems it can
+ * continue past, such as an unknown enum value, do not stop it); its resolution is kept for the
+ * caller rather than computed again.
+ */
+function validate(raw: unknown): { readonly resolution?: Resolution; readonly issues: readonly ConfigIssue[] } {
+  let resolution: Resolution | undefined;
+  const schema = ConfigSchema.superRefine((config, ctx) => {
+    resolution = resolveConfig(config);
+    for (const issue of resolution.errors) {
+      ctx.addIssue({ code: 'custom', path: [...issue.path], input: issue.value, message: issue.message });
+    }
+  });
+  const parsed = schema.safeParse(raw, { reportInput: true });
+  return parsed.success ? { resolution, issues: [] } : { issues: parsed.error.issues.flatMap(fromZodIssue) };
+}
 
 export function loadConfigFile(file: string = configPath()): LoadedConfig {
   let text: string;
@@ -67,12 +78,9 @@ export function parseConfig(text: string, source = DEFAULT_CONFIG_FILE): LoadedC
     throw new ConfigError(source, [...syntaxIssues, ...duplicates]);
   }
 
-  const parsed = ValidatedConfigSchema.safeParse(document.toJS() ?? {}, { reportInput: true });
-  if (!parsed.success) {
-    throw new ConfigError(source, parsed.error.issues.flatMap(fromZodIssue));
-  }
-  const { config, warnings } = resolveConfig(parsed.data);
-  return { config, warnings };
+  const { resolution, issues } = validate(document.toJS() ?? {});
+  if (resolution === undefined || issues.length > 0) throw new ConfigError(source, issues);
+  return { config: resolution.config, warnings: resolution.warnings };
 }
 
 /** The YAML library keeps the last of two equal keys; we refuse them instead (e.g. an environment declared twice). */

@@ -1,25 +1,37 @@
 /**
  * The resolved configuration: every default applied, every environment override merged, every
- * template expanded. Stacks are built from this model only, never from raw YAML.
+ * template expanded, and every value the stacks need derived. Stacks are built from this model
+ * only, never from raw YAML, and compute nothing of their own.
  */
-import type { CloudFrontPriceClass, S3Flavor, TransitionStorageClass } from './s3-compatible';
+import type { CloudFrontPriceClass, TransitionStorageClass } from '../facts/aws';
+import type { S3Flavor } from '../facts/s3-compatible';
 import type { AccessModel, CorsRuleConfig, ProviderName } from './schema';
 import type { SecretField, SecretProfileName } from './secret-profiles';
 
-export interface ResolvedCdn {
-  /** Default edge cache lifetime in seconds. */
+/** The DigitalOcean CDN of a Spaces bucket. */
+export interface ResolvedSpacesCdn {
+  readonly kind: 'spaces';
+  /** Edge cache lifetime in seconds (one DigitalOcean accepts). */
   readonly ttl: number;
   readonly customDomain?: string;
-  /**
-   * How the custom domain gets its certificate; set exactly when customDomain is. letsEncrypt and
-   * name on DigitalOcean, arn (ACM) on AWS.
-   */
-  readonly certificate?: { readonly letsEncrypt: true } | { readonly name: string } | { readonly arn: string };
-  /** CloudFront: cache lifetime per public prefix (relative to the environment prefix). */
-  readonly prefixTtls: ReadonlyArray<{ readonly prefix: string; readonly ttl: number }>;
-  /** CloudFront price class. */
-  readonly priceClass?: CloudFrontPriceClass;
+  /** How the custom domain gets its certificate; set exactly when customDomain is. */
+  readonly certificate?: { readonly letsEncrypt: true } | { readonly name: string };
 }
+
+/** A CloudFront distribution in front of an AWS bucket. */
+export interface ResolvedCloudFront {
+  readonly kind: 'cloudfront';
+  /** Edge cache lifetime in seconds of paths without their own entry in pathTtls. */
+  readonly defaultTtl: number;
+  /** Cache lifetime per path pattern (`<env prefix>/<public prefix>/*`), in config order. */
+  readonly pathTtls: ReadonlyArray<{ readonly pathPattern: string; readonly ttl: number }>;
+  readonly priceClass?: CloudFrontPriceClass;
+  readonly customDomain?: string;
+  /** ACM certificate (us-east-1) for customDomain; set exactly when customDomain is. */
+  readonly certificateArn?: string;
+}
+
+export type ResolvedCdn = ResolvedSpacesCdn | ResolvedCloudFront;
 
 /** An S3-compatible service (provider: s3-compatible). */
 export interface ResolvedService {
@@ -48,6 +60,8 @@ export interface ResolvedBucket {
   /** S3 API endpoint URL, e.g. https://sfo3.digitaloceanspaces.com. */
   readonly endpoint: string;
   readonly shared: boolean;
+  /** True when a production environment stores objects here: wildcard CORS origins are refused. */
+  readonly production: boolean;
   readonly versioning: boolean;
   readonly lifecycle: ResolvedLifecycle;
   readonly cors: readonly CorsRuleConfig[];
@@ -56,6 +70,15 @@ export interface ResolvedBucket {
   /** Prefixes relative to an environment prefix, without trailing slash. */
   readonly publicPrefixes: readonly string[];
   readonly privatePrefixes: readonly string[];
+  /**
+   * Full prefixes (environment prefix included) the bucket policy opens to reads: anonymous
+   * reads on Spaces and S3-compatible services, CloudFront's on AWS. Empty under the acl model.
+   */
+  readonly policyReadPrefixes: readonly string[];
+  /** Whether objects carry ACLs: false where the bucket refuses ACL headers (AWS BucketOwnerEnforced, most S3-compatible services). */
+  readonly acceptsAcls: boolean;
+  /** How the app must address the bucket: path-style where the service needs it, else virtual-hosted. */
+  readonly addressingStyle: 'path' | 'virtual';
   readonly logging?: { readonly targetBucket: string; readonly prefix: string };
   /** AWS: SSE-KMS with this key; SSE-S3 when absent. */
   readonly encryption?: { readonly kmsKeyArn?: string };
@@ -85,23 +108,27 @@ export interface ResolvedSettings {
   readonly keys: Readonly<Partial<Record<SecretField, string>>>;
 }
 
-export interface ResolvedCredentials {
+/** Where the app's keys come from. */
+export interface ResolvedCredentialSettings {
   readonly mode: 'supplied' | 'managed';
   readonly generation: number;
 }
 
-export interface ResolvedEnvironment {
+/** Where an environment's buckets live: the provider, its region, and the service for s3-compatible. */
+export interface StoragePlatform {
   readonly provider: ProviderName;
-  /** Region of the environment's stack (its own buckets default to it). */
   readonly region: string;
   /** Set for provider s3-compatible. */
   readonly service?: ResolvedService;
+}
+
+export interface ResolvedEnvironment extends StoragePlatform {
   readonly name: string;
   readonly stackName: string;
   readonly production: boolean;
   /** Path prefix of the environment in its buckets ('' for none). */
   readonly prefix: string;
-  readonly credentials: ResolvedCredentials;
+  readonly credentials: ResolvedCredentialSettings;
   readonly settings: ResolvedSettings;
   readonly kubernetes?: ResolvedKubernetes;
   /** Every bucket the environment uses, its own and shared ones. */
@@ -118,13 +145,23 @@ export type ResolvedState =
       readonly lockfile: boolean;
     };
 
+/** The `<app>-shared` stack: the buckets every environment stores under its own prefix. */
+export interface ResolvedSharedStack {
+  readonly stackName: string;
+  /** Where the shared buckets live (the top-level provider). */
+  readonly platform: StoragePlatform;
+  /** True when a production environment uses these buckets. */
+  readonly production: boolean;
+  readonly buckets: readonly ResolvedBucket[];
+}
+
 export interface ResolvedConfig {
   readonly app: string;
   /** The top-level provider: the provider of shared buckets. */
   readonly provider: ProviderName;
   readonly state: ResolvedState;
-  /** Buckets owned by the <app>-shared stack. */
-  readonly sharedBuckets: readonly ResolvedBucket[];
+  /** The <app>-shared stack, present when some bucket is shared. */
+  readonly shared?: ResolvedSharedStack;
   readonly environments: readonly ResolvedEnvironment[];
 }
 

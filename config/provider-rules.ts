@@ -1,12 +1,22 @@
 /**
- * What each provider can do with a bucket, checked before Terraform runs: a setting the target
+ * What each provider can do with a bucket, checked before Terraform runs: a setting the platform
  * cannot honour is refused with the provider (and, for S3-compatible services, the flavor) named.
+ * The facts themselves (regions, TTLs, ARNs, capabilities) live in facts/; this module decides
+ * which apply to which effective bucket settings.
  */
-import { CDN_TTLS, regionOfSpacesEndpoint, SPACES_REGIONS } from './digitalocean';
+import {
+  awsRegionProblems,
+  cloudFrontCertificateRegionProblems,
+  kmsKeyRegionProblems,
+  objectLockProblems,
+  regionOfAwsEndpoint,
+  transitionDaysProblems,
+} from '../facts/aws';
+import { regionOfSpacesEndpoint, spacesCdnTtlProblems, spacesRegionProblems } from '../facts/digitalocean';
+import { normalizePrefix } from '../facts/rules';
+import { capabilitiesOf, S3_FEATURE_NAMES, type S3Feature } from '../facts/s3-compatible';
 import type { ResolvedService } from './model';
-import { normalizePrefix } from './rules';
-import { AWS_REGION, capabilitiesOf, S3_FEATURE_NAMES, type S3Feature } from './s3-compatible';
-import type { BucketSettings, ProviderName } from './schema';
+import type { AccessModel, BucketSettings, ProviderName } from './schema';
 
 /** A problem with one field of the effective bucket settings (path relative to the bucket). */
 export interface SettingProblem {
@@ -24,7 +34,12 @@ export interface BucketContext {
   readonly stackRegion: string;
   readonly settings: BucketSettings;
   /** Access model after defaults. */
-  readonly access: 'acl' | 'policy';
+  readonly access: AccessModel;
+}
+
+/** Fails to compile when a switch over a closed set of values misses one. */
+function unreachable(value: never): never {
+  throw new Error(`unhandled value ${JSON.stringify(value)}`);
 }
 
 export function bucketProblems(context: BucketContext): SettingProblem[] {
@@ -35,11 +50,13 @@ export function bucketProblems(context: BucketContext): SettingProblem[] {
       return awsProblems(context);
     case 's3-compatible':
       return s3CompatibleProblems(context);
+    default:
+      return unreachable(context.provider);
   }
 }
 
 /** The access model a bucket gets when the config does not say. */
-export function defaultAccess(provider: ProviderName, service: ResolvedService | undefined): 'acl' | 'policy' {
+export function defaultAccess(provider: ProviderName, service: ResolvedService | undefined): AccessModel {
   if (provider === 'digitalocean') return 'acl';
   if (provider === 'aws' || service === undefined) return 'policy';
   const can = capabilitiesOf(service.flavor);
@@ -59,18 +76,11 @@ export function supportsLifecycle(provider: ProviderName, service: ResolvedServi
 const notOn = (why: string, provider: string) => `is not available on ${provider}: ${why}`;
 
 function spacesProblems({ region, settings }: BucketContext): SettingProblem[] {
-  const problems: SettingProblem[] = [];
-  if (!(SPACES_REGIONS as readonly string[]).includes(region)) {
-    problems.push({
-      field: ['region'],
-      value: region,
-      message: `must be a Spaces region the DigitalOcean provider accepts (${SPACES_REGIONS.join(', ')})`,
-    });
-  }
+  const problems: SettingProblem[] = spacesRegionProblems(region).map((message) => ({ field: ['region'], value: region, message }));
   problems.push(...endpointProblems(settings.endpoint, region, regionOfSpacesEndpoint, 'a Spaces endpoint of the form https://<region>.digitaloceanspaces.com'));
   const cdn = settings.cdn;
-  if (cdn?.ttl !== undefined && !(CDN_TTLS as readonly number[]).includes(cdn.ttl)) {
-    problems.push({ field: ['cdn', 'ttl'], value: cdn.ttl, message: `must be one of the TTLs DigitalOcean accepts: ${CDN_TTLS.join(', ')} (seconds)` });
+  if (cdn?.ttl !== undefined) {
+    problems.push(...spacesCdnTtlProblems(cdn.ttl).map((message) => ({ field: ['cdn', 'ttl'] as const, value: cdn.ttl, message })));
   }
   for (const field of ['certificateArn', 'priceClass', 'prefixTtls'] as const) {
     if (cdn?.[field] !== undefined) problems.push({ field: ['cdn', field], value: cdn[field], message: notOn('it is a CloudFront setting', 'digitalocean') });
@@ -87,17 +97,9 @@ function spacesProblems({ region, settings }: BucketContext): SettingProblem[] {
   return problems;
 }
 
-function awsProblems({ region, stackRegion, settings, access }: BucketContext): SettingProblem[] {
-  const problems: SettingProblem[] = [];
-  if (!AWS_REGION.test(region)) {
-    problems.push({ field: ['region'], value: region, message: 'must be an AWS region such as us-east-1 or eu-central-1' });
-  } else if (region !== stackRegion) {
-    problems.push({
-      field: ['region'],
-      value: region,
-      message: `must be the environment's region "${stackRegion}": an AWS stack talks to one region (set the environment's region instead)`,
-    });
-  }
+function awsProblems(context: BucketContext): SettingProblem[] {
+  const { region, settings, access } = context;
+  const problems: SettingProblem[] = [...awsRegionRules(context)];
   problems.push(...endpointProblems(settings.endpoint, region, regionOfAwsEndpoint, 'a regional S3 endpoint of the form https://s3.<region>.amazonaws.com'));
   if (settings.access !== undefined && access === 'acl') {
     problems.push({
@@ -106,18 +108,41 @@ function awsProblems({ region, stackRegion, settings, access }: BucketContext): 
       message: 'is not available on aws: new S3 buckets have ACLs disabled (BucketOwnerEnforced); public prefixes are served through CloudFront',
     });
   }
+  problems.push(...cloudFrontProblems(settings));
+  const kmsKeyArn = settings.encryption?.kmsKeyArn;
+  if (kmsKeyArn !== undefined) {
+    problems.push(...kmsKeyRegionProblems(kmsKeyArn, region).map((message) => ({ field: ['encryption', 'kmsKeyArn'] as const, value: kmsKeyArn, message })));
+  }
+  const transition = settings.lifecycle?.transition;
+  if (transition !== undefined) {
+    problems.push(...transitionDaysProblems(transition).map((message) => ({ field: ['lifecycle', 'transition', 'days'] as const, value: transition.days, message })));
+  }
+  problems.push(...objectLockProblems(settings.objectLock, settings.versioning).map((message) => ({ field: ['objectLock'] as const, value: true, message })));
+  return problems;
+}
+
+function awsRegionRules({ region, stackRegion }: BucketContext): SettingProblem[] {
+  const problems = awsRegionProblems(region);
+  if (problems.length > 0) return problems.map((message) => ({ field: ['region'], value: region, message }));
+  if (region === stackRegion) return [];
+  return [{
+    field: ['region'],
+    value: region,
+    message: `must be the environment's region "${stackRegion}": an AWS stack talks to one region (set the environment's region instead)`,
+  }];
+}
+
+function cloudFrontProblems(settings: BucketSettings): SettingProblem[] {
+  const problems: SettingProblem[] = [];
   const cdn = settings.cdn;
   for (const field of ['letsEncrypt', 'certificateName'] as const) {
     if (cdn?.[field] !== undefined) {
       problems.push({ field: ['cdn', field], value: cdn[field], message: notOn('use certificateArn (an ACM certificate in us-east-1)', 'aws') });
     }
   }
-  if (cdn?.certificateArn !== undefined && !cdn.certificateArn.startsWith('arn:aws:acm:us-east-1:')) {
-    problems.push({
-      field: ['cdn', 'certificateArn'],
-      value: cdn.certificateArn,
-      message: 'must be a certificate in us-east-1: CloudFront only uses ACM certificates from that region',
-    });
+  const certificateArn = cdn?.certificateArn;
+  if (certificateArn !== undefined) {
+    problems.push(...cloudFrontCertificateRegionProblems(certificateArn).map((message) => ({ field: ['cdn', 'certificateArn'] as const, value: certificateArn, message })));
   }
   const publicPrefixes = (settings.publicPrefixes ?? []).map(normalizePrefix);
   for (const prefix of Object.keys(cdn?.prefixTtls ?? {})) {
@@ -133,13 +158,10 @@ function awsProblems({ region, stackRegion, settings, access }: BucketContext): 
       warning: true,
     });
   }
-  if (settings.objectLock === true && settings.versioning !== true) {
-    problems.push({ field: ['objectLock'], value: true, message: 'needs versioning: true (S3 requires versioning for object lock)' });
-  }
   return problems;
 }
 
-/** An explicit endpoint must have the expected form and name the bucket's region (seed 003's mismatch). */
+/** An explicit endpoint must have the expected form and name the bucket's region: a mismatch sends every request to the wrong region. */
 function endpointProblems(
   endpoint: string | undefined,
   region: string,
@@ -155,10 +177,6 @@ function endpointProblems(
     value: endpoint,
     message: `names region "${endpointRegion}" but the bucket is in "${region}": the region must match the endpoint`,
   }];
-}
-
-function regionOfAwsEndpoint(endpoint: string): string | undefined {
-  return /^https:\/\/s3[.-]([a-z0-9-]+)\.amazonaws\.com\/?$/.exec(endpoint)?.[1];
 }
 
 function s3CompatibleProblems({ service, settings, access }: BucketContext): SettingProblem[] {
@@ -187,6 +205,14 @@ function s3CompatibleProblems({ service, settings, access }: BucketContext): Set
     if (access === 'acl' && !can.acl) unsupported('acl', ['access'], access);
   }
   if (settings.objectLock === true && !can.objectLock) unsupported('objectLock', ['objectLock'], true);
+  else problems.push(...objectLockProblems(settings.objectLock, settings.versioning).map((message) => ({ field: ['objectLock'] as const, value: true, message })));
+  problems.push(...awsOnlyOnCompatible(settings));
+  return problems;
+}
+
+/** Settings that name AWS's or Spaces' own APIs, which no S3-compatible service offers. */
+function awsOnlyOnCompatible(settings: BucketSettings): SettingProblem[] {
+  const problems: SettingProblem[] = [];
   if (settings.cdn?.enabled === true) {
     problems.push({ field: ['cdn', 'enabled'], value: true, message: notOn('put the service\'s own CDN or custom domain in front of the bucket', 's3-compatible') });
   }

@@ -6,8 +6,16 @@
  * the overrides are merged (see resolve.ts), so an override never resets a field it did not name.
  */
 import { z } from 'zod';
-import { CDN_TTLS, SPACES_REGIONS } from './digitalocean';
-import { CLOUDFRONT_PRICE_CLASSES, S3_FLAVORS, TRANSITION_STORAGE_CLASSES } from './s3-compatible';
+import {
+  ACM_CERTIFICATE_ARN,
+  ACM_CERTIFICATE_ARN_RULE,
+  CLOUDFRONT_PRICE_CLASSES,
+  KMS_KEY_ARN,
+  KMS_KEY_ARN_RULE,
+  ONE_YEAR_SECONDS,
+  TRANSITION_STORAGE_CLASSES,
+} from '../facts/aws';
+import { CDN_TTLS, SPACES_REGION_RULE, SPACES_REGIONS } from '../facts/digitalocean';
 import {
   CORS_ORIGIN,
   CORS_ORIGIN_RULE,
@@ -17,7 +25,10 @@ import {
   HOSTNAME_RULE,
   SECRET_KEY,
   SECRET_KEY_RULE,
-} from './rules';
+  SERVICE_ENDPOINT,
+  SERVICE_ENDPOINT_RULE,
+} from '../facts/rules';
+import { S3_FLAVORS } from '../facts/s3-compatible';
 import { SECRET_FIELDS, SECRET_PROFILE_NAMES } from './secret-profiles';
 
 /**
@@ -42,7 +53,7 @@ const region = z
   .min(1, { error: 'must not be empty' })
   .meta({ examples: [...SPACES_REGIONS, 'us-east-1', 'eu-central-1', 'auto'] });
 
-const spacesRegion = oneOf(SPACES_REGIONS, `must be a Spaces region the DigitalOcean provider accepts (${SPACES_REGIONS.join(', ')})`);
+const spacesRegion = oneOf(SPACES_REGIONS, SPACES_REGION_RULE);
 
 const days = z.int({ error: 'must be a whole number of days' }).min(1, { error: 'must be at least 1 day' });
 
@@ -102,12 +113,12 @@ export const CdnSchema = z
     ttl: z
       .int({ error: 'must be a whole number of seconds' })
       .min(0, { error: 'must not be negative' })
-      .max(31536000, { error: 'must be at most 31536000 (one year)' })
+      .max(ONE_YEAR_SECONDS, { error: `must be at most ${ONE_YEAR_SECONDS} (one year)` })
       .meta({ examples: [...CDN_TTLS] })
       .optional()
       .describe(`Edge cache lifetime in seconds. DigitalOcean accepts ${CDN_TTLS.join(', ')}. Default: 3600 (DigitalOcean), 86400 (CloudFront).`),
     prefixTtls: z
-      .record(z.string(), z.int({ error: 'must be a whole number of seconds' }).min(0).max(31536000))
+      .record(z.string(), z.int({ error: 'must be a whole number of seconds' }).min(0).max(ONE_YEAR_SECONDS))
       .optional()
       .describe('CloudFront only: cache lifetime per public prefix, e.g. { static: 31536000 } for long-cached static files.'),
     priceClass: oneOf(CLOUDFRONT_PRICE_CLASSES, `must be one of ${CLOUDFRONT_PRICE_CLASSES.join(', ')}`)
@@ -125,7 +136,7 @@ export const CdnSchema = z
     certificateName: z.string().min(1).optional().describe('DigitalOcean: name of an existing certificate for customDomain.'),
     certificateArn: z
       .string()
-      .regex(/^arn:aws:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/, { error: 'must be an ACM certificate ARN (arn:aws:acm:us-east-1:<account>:certificate/<id>)' })
+      .regex(ACM_CERTIFICATE_ARN, { error: ACM_CERTIFICATE_ARN_RULE })
       .optional()
       .describe('CloudFront: ACM certificate for customDomain; CloudFront only accepts certificates in us-east-1.'),
   })
@@ -173,7 +184,7 @@ export const BucketSettingsSchema = z.strictObject({
     .strictObject({
       kmsKeyArn: z
         .string()
-        .regex(/^arn:aws:kms:[a-z0-9-]+:\d{12}:(key|alias)\/[A-Za-z0-9/_-]+$/, { error: 'must be a KMS key or alias ARN' })
+        .regex(KMS_KEY_ARN, { error: KMS_KEY_ARN_RULE })
         .optional()
         .describe('Encrypt with this KMS key (SSE-KMS). Default: SSE-S3 (AES256).'),
     })
@@ -249,7 +260,7 @@ export const ServiceSchema = z
   .strictObject({
     endpoint: z
       .string()
-      .regex(/^https?:\/\/[a-z0-9.-]+(:\d{1,5})?\/?$/, { error: 'must be an http(s) URL without a path, e.g. https://<account>.r2.cloudflarestorage.com' })
+      .regex(SERVICE_ENDPOINT, { error: SERVICE_ENDPOINT_RULE })
       .describe('S3 API endpoint of the service.'),
     flavor: oneOf(S3_FLAVORS, `must be one of ${S3_FLAVORS.join(', ')}`).describe(
       'Which service it is: decides which bucket features may be asked for.',
@@ -343,12 +354,8 @@ export const ConfigSchema = z
 
 export type StorageConfig = z.infer<typeof ConfigSchema>;
 export type BucketSettings = z.infer<typeof BucketSettingsSchema>;
-export type BucketConfig = z.infer<typeof BucketSchema>;
-export type EnvironmentConfig = z.infer<typeof EnvironmentSchema>;
 export type KubernetesConfig = z.infer<typeof KubernetesSchema>;
 export type CorsRuleConfig = z.infer<typeof CorsRuleSchema>;
-export type LifecycleConfig = z.infer<typeof LifecycleSchema>;
 export type CdnConfig = z.infer<typeof CdnSchema>;
-export type StateConfig = z.infer<typeof StateSchema>;
 export type AccessModel = (typeof ACCESS_MODELS)[number];
 export type ServiceConfig = z.infer<typeof ServiceSchema>;

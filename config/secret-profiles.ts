@@ -41,7 +41,7 @@ export const SECRET_FIELD_DESCRIPTIONS: Record<SecretField, string> = {
 };
 
 export const SECRET_PROFILES = {
-  /** Exactly the keys of the seance guide (seed 002). */
+  /** The keys a Node backend on Spaces reads: the seance guide's names. */
   spaces: {
     accessKeyId: 'SPACES_ACCESS_KEY_ID',
     secretAccessKey: 'SPACES_SECRET_ACCESS_KEY',
@@ -61,7 +61,7 @@ export const SECRET_PROFILES = {
     cdnEndpoint: 'S3_CDN_ENDPOINT',
     pathPrefix: 'S3_PATH_PREFIX',
   },
-  /** The settings django-storages' S3 backend reads (seeds 000, 001, 004). */
+  /** The settings django-storages' S3 backend reads (`storages.backends.s3.S3Storage`). */
   'django-storages': {
     accessKeyId: 'AWS_ACCESS_KEY_ID',
     secretAccessKey: 'AWS_SECRET_ACCESS_KEY',

@@ -4,8 +4,15 @@ import { CloudfrontOriginAccessControl } from '@cdktf/provider-aws/lib/cloudfron
 import { CloudfrontResponseHeadersPolicy } from '@cdktf/provider-aws/lib/cloudfront-response-headers-policy';
 import { Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { HOSTNAME, HOSTNAME_RULE } from '../config/rules';
-import { CLOUDFRONT_PRICE_CLASSES, type CloudFrontPriceClass } from '../config/s3-compatible';
+import {
+  CLOUDFRONT_PRICE_CLASSES,
+  type CloudFrontPriceClass,
+  cloudFrontCertificateArnProblems,
+  cloudFrontTtlProblems,
+  DEFAULT_CLOUDFRONT_TTL,
+  ONE_YEAR_SECONDS,
+} from '../facts/aws';
+import { hostnameProblems } from '../facts/rules';
 import { skipCheckov } from './checkov';
 import { PropsValidator } from './validation';
 
@@ -67,8 +74,6 @@ export interface CloudFrontCdnProps {
   readonly comment?: string;
 }
 
-const DEFAULT_TTL_SECONDS = 86_400;
-const ONE_YEAR_SECONDS = 31_536_000;
 const ORIGIN_ID = 'bucket';
 /**
  * The managed origin request policy "Managed-CORS-S3Origin": forwards Origin,
@@ -101,14 +106,14 @@ export class CloudFrontCdn extends Construct {
 
   constructor(scope: Construct, id: string, props: CloudFrontCdnProps) {
     super(scope, id);
-    const defaultTtl = props.defaultTtl ?? DEFAULT_TTL_SECONDS;
+    const defaultTtl = props.defaultTtl ?? DEFAULT_CLOUDFRONT_TTL;
     const pathTtls = props.pathTtls ?? [];
     const bucketName = props.origin.bucketName;
     const comment = props.comment ?? `Media of ${bucketName}`;
     const validator = new PropsValidator('CloudFrontCdn')
-      .check('defaultTtl', defaultTtl, ttlProblems(defaultTtl))
-      .check('customDomain', props.customDomain, props.customDomain === undefined || HOSTNAME.test(props.customDomain) ? [] : [HOSTNAME_RULE])
-      .check('certificateArn', props.certificateArn, props.certificateArn === undefined ? [] : certificateArnProblems(props.certificateArn))
+      .check('defaultTtl', defaultTtl, cloudFrontTtlProblems(defaultTtl))
+      .check('customDomain', props.customDomain, props.customDomain === undefined ? [] : hostnameProblems(props.customDomain))
+      .check('certificateArn', props.certificateArn, props.certificateArn === undefined ? [] : cloudFrontCertificateArnProblems(props.certificateArn))
       .require(props.customDomain === undefined || props.certificateArn !== undefined,
         "'customDomain' needs 'certificateArn': an ACM certificate in us-east-1 that covers it")
       .require(props.certificateArn === undefined || props.customDomain !== undefined,
@@ -119,7 +124,7 @@ export class CloudFrontCdn extends Construct {
     pathTtls.forEach((entry, i) => {
       validator
         .check(`pathTtls[${i}].pathPattern`, entry.pathPattern, pathPatternProblems(entry.pathPattern))
-        .check(`pathTtls[${i}].ttl`, entry.ttl, ttlProblems(entry.ttl))
+        .check(`pathTtls[${i}].ttl`, entry.ttl, cloudFrontTtlProblems(entry.ttl))
         .require(pathTtls.findIndex((other) => other.pathPattern === entry.pathPattern) === i,
           `'pathTtls[${i}].pathPattern' repeats ${JSON.stringify(entry.pathPattern)}: CloudFront would never reach the second entry`);
     });
@@ -271,10 +276,6 @@ function skipInapplicableChecks(distribution: CloudfrontDistribution, props: Clo
   }
 }
 
-function ttlProblems(ttl: number): string[] {
-  return Number.isInteger(ttl) && ttl >= 0 && ttl <= ONE_YEAR_SECONDS ? [] : [`must be a whole number of seconds from 0 to ${ONE_YEAR_SECONDS} (a year)`];
-}
-
 function pathPatternProblems(pattern: string): string[] {
   const problems: string[] = [];
   if (!PATH_PATTERN.test(pattern)) {
@@ -282,14 +283,4 @@ function pathPatternProblems(pattern: string): string[] {
   }
   if (pattern === '*' || pattern === '/*') problems.push('is the default behaviour: set its lifetime with \'defaultTtl\'');
   return problems;
-}
-
-const CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[A-Za-z0-9-]+$/;
-
-function certificateArnProblems(arn: string): string[] {
-  const match = CERTIFICATE_ARN.exec(arn);
-  if (match === null) return ['must be an ACM certificate ARN: arn:aws:acm:us-east-1:<account>:certificate/<id>'];
-  return match[1] === 'us-east-1'
-    ? []
-    : [`is in ${match[1]}, but CloudFront only uses ACM certificates from us-east-1: request or import the certificate there`];
 }

@@ -2,9 +2,10 @@ import { IamAccessKey } from '@cdktf/provider-aws/lib/iam-access-key';
 import { IamUser } from '@cdktf/provider-aws/lib/iam-user';
 import { IamUserPolicy } from '@cdktf/provider-aws/lib/iam-user-policy';
 import { Construct } from 'constructs';
-import { prefixProblems } from '../config/rules';
+import { prefixProblems } from '../facts/rules';
 import { skipCheckov } from './checkov';
 import { generationTrigger, type IStorageCredentials, suppliedKeyPair } from './credentials';
+import type { BucketGrant } from './media-bucket';
 import { identityPolicyDocument, type PrefixGrant, prefixReadWriteStatements, serializePolicy } from './policy-document';
 import { PropsValidator } from './validation';
 
@@ -18,9 +19,9 @@ export interface IamCredentialsProps {
   readonly mode: 'supplied' | 'managed';
   /**
    * Buckets, or prefixes of them, that a managed key may list, read, write and delete (see
-   * `S3MediaBucket.prefixGrant`). Ignored for supplied keys.
+   * `IMediaBucket.accessGrant`); each must carry the bucket ARN. Ignored for supplied keys.
    */
-  readonly grants: readonly PrefixGrant[];
+  readonly grants: readonly BucketGrant[];
   /** Name of the managed IAM user: up to 64 letters, digits and + = , . @ _ -. Ignored for supplied keys. */
   readonly userName: string;
   /**
@@ -64,12 +65,15 @@ export class IamCredentials extends Construct implements IStorageCredentials {
       .check('generation', generation, Number.isInteger(generation) && generation >= 1 ? [] : ['must be a whole number from 1'])
       .require(props.grants.length > 0, "'grants' must name at least one bucket for a managed key: a key that can reach nothing is useless");
     props.grants.forEach((grant, i) => {
-      validator.check(`grants[${i}].prefix`, grant.prefix, grant.prefix === '' ? [] : [
-        ...prefixProblems(grant.prefix),
-        ...(grant.prefix.endsWith('/') ? ['must not end with "/" (the policy adds it)'] : []),
-      ]);
+      validator
+        .check(`grants[${i}].prefix`, grant.prefix, grant.prefix === '' ? [] : [
+          ...prefixProblems(grant.prefix),
+          ...(grant.prefix.endsWith('/') ? ['must not end with "/" (the policy adds it)'] : []),
+        ])
+        .require(grant.bucketArn !== undefined, `'grants[${i}]' (bucket ${grant.bucketName}) needs 'bucketArn': IAM policies name buckets by ARN`);
     });
     validator.throwIfInvalid();
+    const prefixGrants: PrefixGrant[] = props.grants.map((grant) => ({ bucketArn: grant.bucketArn!, prefix: grant.prefix, kmsKeyArn: grant.kmsKeyArn }));
 
     this.user = new IamUser(this, 'User', { name: props.userName });
     skipCheckov(this.user, 'CKV_AWS_273',
@@ -77,7 +81,7 @@ export class IamCredentials extends Construct implements IStorageCredentials {
     const policy = new IamUserPolicy(this, 'Policy', {
       name: 'media-storage',
       user: this.user.name,
-      policy: serializePolicy(identityPolicyDocument(props.grants.flatMap((grant, i) => prefixReadWriteStatements(grant, i + 1)))),
+      policy: serializePolicy(identityPolicyDocument(prefixGrants.flatMap((grant, i) => prefixReadWriteStatements(grant, i + 1)))),
     });
     skipCheckov(policy, 'CKV_AWS_40',
       'One user per environment with one inline policy scoped to its prefixes: a group would hold exactly this user and add nothing.');

@@ -1,5 +1,17 @@
 import type { IConstruct } from 'constructs';
 
+/** What an app's key needs to read and write one prefix of one bucket. */
+export interface BucketGrant {
+  /** The bucket name (Spaces keys are scoped by name). */
+  readonly bucketName: string;
+  /** The bucket ARN, where the platform has ARNs (IAM policies name buckets by ARN). */
+  readonly bucketArn?: string;
+  /** Prefix without trailing slash, e.g. `prod`; '' grants the whole bucket. */
+  readonly prefix: string;
+  /** KMS key the bucket encrypts objects with (SSE-KMS), if any: writing and reading need it too. */
+  readonly kmsKeyArn?: string;
+}
+
 /**
  * A bucket as the app sees it, whatever the provider: stacks and the secret depend on this
  * interface, never on a provider's resource classes.
@@ -12,6 +24,8 @@ export interface IMediaBucket extends IConstruct {
   readonly bucketName: string;
   /** The bucket region, e.g. sfo3. */
   readonly region: string;
+  /** The bucket ARN, where the platform has ARNs (AWS and services behind the AWS provider). */
+  readonly bucketArn?: string;
   /** S3 API endpoint URL with scheme, e.g. https://sfo3.digitaloceanspaces.com. */
   readonly endpoint: string;
   /** Host that serves the bucket's objects directly, e.g. seance-cdn.sfo3.digitaloceanspaces.com. */
@@ -26,14 +40,22 @@ export interface IMediaBucket extends IConstruct {
    * when the origin of a local service (http://localhost:9000) serves the objects.
    */
   readonly publicUrl: string;
-}
 
-/** What an app's settings are derived from: a bucket's names and addresses, not its resources. */
-export type BucketAddresses = Pick<IMediaBucket, 'bucketName' | 'region' | 'endpoint' | 'publicDomain' | 'publicUrl'>;
+  /** What a key needs to read and write `prefix` ('' for the whole bucket). */
+  accessGrant(prefix: string): BucketGrant;
 
-/** `<public URL>/<prefix>`: where public objects under a prefix are served. */
-export function publicBaseUrl(bucket: Pick<IMediaBucket, 'publicUrl'>, prefix: string): string {
-  return prefix === '' ? bucket.publicUrl : `${bucket.publicUrl}/${prefix}`;
+  /**
+   * Sends server access logs to `target` under `prefix`. Pass the target bucket itself when it is
+   * part of the same app, so Terraform creates it first and the target grants log delivery; a
+   * name for a bucket made elsewhere.
+   */
+  logTo(target: IMediaBucket | string, prefix: string): void;
+
+  /**
+   * Lets the platform's log delivery write access logs of `source` under `prefix` into this
+   * bucket. Called by the source's `logTo`; a no-op where no permission is needed.
+   */
+  acceptAccessLogsFrom(source: IMediaBucket, prefix: string): void;
 }
 
 /** One CORS rule, the same for every provider. */
@@ -79,12 +101,32 @@ export interface BucketLogging {
   readonly prefix: string;
 }
 
+/**
+ * One lifecycle rule before it takes a provider's shape. `prefix` undefined: the whole bucket.
+ * Ids are stable: a rule keeps its id whatever else changes, so a plan shows it updated in place.
+ */
+export type LifecycleRule =
+  | { readonly kind: 'abortIncompleteMultipartUploads'; readonly id: string; readonly days: number }
+  | { readonly kind: 'expireNoncurrentVersions'; readonly id: string; readonly days: number }
+  | { readonly kind: 'expire'; readonly id: string; readonly prefix: string; readonly days: number };
+
+/** The rules of a lifecycle, in the order both providers write them. */
+export function lifecycleRules(lifecycle: BucketLifecycle | undefined): LifecycleRule[] {
+  if (lifecycle === undefined) return [];
+  const rules: LifecycleRule[] = [];
+  if (lifecycle.abortIncompleteMultipartUploadDays !== undefined) {
+    rules.push({ kind: 'abortIncompleteMultipartUploads', id: 'abort-incomplete-multipart-uploads', days: lifecycle.abortIncompleteMultipartUploadDays });
+  }
+  if (lifecycle.noncurrentVersionExpirationDays !== undefined) {
+    rules.push({ kind: 'expireNoncurrentVersions', id: 'expire-noncurrent-versions', days: lifecycle.noncurrentVersionExpirationDays });
+  }
+  for (const rule of lifecycle.expire ?? []) {
+    rules.push({ kind: 'expire', id: expireRuleId(rule.prefix), prefix: rule.prefix, days: rule.days });
+  }
+  return rules;
+}
+
 /** A stable rule id for a prefix: `expire-tmp` for `tmp/`, `expire-prod-tmp` for `prod/tmp/`. */
 export function expireRuleId(prefix: string): string {
   return `expire-${prefix.replace(/\/+$/, '').replace(/[^a-zA-Z0-9]+/g, '-')}`;
-}
-
-/** Wildcard origins are refused in production and flagged elsewhere. */
-export function wildcardOrigins(rules: readonly CorsRule[]): string[] {
-  return rules.flatMap((rule) => rule.allowedOrigins.filter((origin) => origin === '*'));
 }

@@ -4,18 +4,19 @@ import { SpacesBucketLogging } from '@cdktf/provider-digitalocean/lib/spaces-buc
 import { SpacesBucketPolicy } from '@cdktf/provider-digitalocean/lib/spaces-bucket-policy';
 import { Annotations } from 'cdktf';
 import { Construct } from 'constructs';
-import { SPACES_REGIONS } from '../config/digitalocean';
-import { bucketNameProblems } from '../config/rules';
+import { spacesRegionProblems } from '../facts/digitalocean';
+import { bucketNameProblems, wildcardOrigins } from '../facts/rules';
+import { skipCheckov } from './checkov';
 import {
+  type BucketGrant,
   type BucketLifecycle,
   type BucketLogging,
   type CorsRule,
   corsRuleConfig,
-  expireRuleId,
   type IMediaBucket,
-  wildcardOrigins,
+  type LifecycleRule,
+  lifecycleRules,
 } from './media-bucket';
-import { skipCheckov } from './checkov';
 import { anonymousReadStatement, policyDocument, serializePolicy } from './policy-document';
 import { SpacesCdn, type SpacesCdnProps } from './spaces-cdn';
 import { PropsValidator } from './validation';
@@ -85,8 +86,7 @@ export class SpacesMediaBucket extends Construct implements IMediaBucket {
     const wildcards = wildcardOrigins(cors);
     new PropsValidator('SpacesMediaBucket')
       .check('name', props.name, bucketNameProblems(props.name))
-      .check('region', props.region,
-        (SPACES_REGIONS as readonly string[]).includes(props.region) ? [] : [`must be one of ${SPACES_REGIONS.join(', ')}`])
+      .check('region', props.region, spacesRegionProblems(props.region))
       .require(!(props.production === true && wildcards.length > 0),
         "'cors' allows every origin (\"*\"), which production buckets refuse: list the app's origins")
       .throwIfInvalid();
@@ -94,13 +94,14 @@ export class SpacesMediaBucket extends Construct implements IMediaBucket {
       Annotations.of(this).addWarning(`CORS on ${props.name} allows every origin ("*"); list the app's origins before production.`);
     }
 
+    const rules = lifecycleRules(props.lifecycle).map(spacesLifecycleRule);
     this.bucket = new SpacesBucket(this, 'Bucket', {
       name: props.name,
       region: props.region,
       acl: 'private',
       forceDestroy: false,
       versioning: { enabled: props.versioning ?? false },
-      lifecycleRule: lifecycleRules(props.lifecycle),
+      lifecycleRule: rules.length === 0 ? undefined : rules,
       lifecycle: { preventDestroy: props.preventDestroy ?? false },
     });
     if (props.versioning !== true) {
@@ -130,7 +131,7 @@ export class SpacesMediaBucket extends Construct implements IMediaBucket {
       });
     }
 
-    if (props.logging !== undefined) this.logTo(props.logging);
+    if (props.logging !== undefined) this.logTo(props.logging.targetBucket, props.logging.prefix);
 
     if (props.cdn !== undefined) {
       this.cdn = new SpacesCdn(this, 'Cdn', {
@@ -143,39 +144,37 @@ export class SpacesMediaBucket extends Construct implements IMediaBucket {
     this.publicUrl = `https://${this.publicDomain}`;
   }
 
+  /** A Spaces key is scoped to whole buckets, by name. */
+  accessGrant(prefix: string): BucketGrant {
+    return { bucketName: this.bucketName, prefix };
+  }
+
   /**
-   * Sends access logs to another bucket. Pass the target's `bucketName` token when it is created
-   * in the same app, so Terraform creates it first.
+   * Sends access logs to another bucket (child id `Logging`). Pass the target bucket when it is
+   * created in the same app, so Terraform creates it first.
    */
-  logTo(logging: BucketLogging): SpacesBucketLogging {
-    return new SpacesBucketLogging(this, 'Logging', {
+  logTo(target: IMediaBucket | string, prefix: string): SpacesBucketLogging {
+    const logging = new SpacesBucketLogging(this, 'Logging', {
       bucket: this.bucket.id,
       region: this.bucket.region,
-      targetBucket: logging.targetBucket,
-      targetPrefix: logging.prefix,
+      targetBucket: typeof target === 'string' ? target : target.bucketName,
+      targetPrefix: prefix,
     });
+    if (typeof target !== 'string') target.acceptAccessLogsFrom(this, prefix);
+    return logging;
   }
+
+  /** Spaces delivers access logs without a permission on the target. */
+  acceptAccessLogsFrom(): void {}
 }
 
-function lifecycleRules(lifecycle: BucketLifecycle | undefined): SpacesBucketLifecycleRule[] | undefined {
-  if (lifecycle === undefined) return undefined;
-  const rules: SpacesBucketLifecycleRule[] = [];
-  if (lifecycle.abortIncompleteMultipartUploadDays !== undefined) {
-    rules.push({
-      id: 'abort-incomplete-multipart-uploads',
-      enabled: true,
-      abortIncompleteMultipartUploadDays: lifecycle.abortIncompleteMultipartUploadDays,
-    });
+function spacesLifecycleRule(rule: LifecycleRule): SpacesBucketLifecycleRule {
+  switch (rule.kind) {
+    case 'abortIncompleteMultipartUploads':
+      return { id: rule.id, enabled: true, abortIncompleteMultipartUploadDays: rule.days };
+    case 'expireNoncurrentVersions':
+      return { id: rule.id, enabled: true, noncurrentVersionExpiration: { days: rule.days } };
+    case 'expire':
+      return { id: rule.id, enabled: true, prefix: rule.prefix, expiration: { days: rule.days } };
   }
-  if (lifecycle.noncurrentVersionExpirationDays !== undefined) {
-    rules.push({
-      id: 'expire-noncurrent-versions',
-      enabled: true,
-      noncurrentVersionExpiration: { days: lifecycle.noncurrentVersionExpirationDays },
-    });
-  }
-  for (const rule of lifecycle.expire ?? []) {
-    rules.push({ id: expireRuleId(rule.prefix), enabled: true, prefix: rule.prefix, expiration: { days: rule.days } });
-  }
-  return rules.length > 0 ? rules : undefined;
 }

@@ -2,8 +2,8 @@ import { Cdn } from '@cdktf/provider-digitalocean/lib/cdn';
 import { Certificate } from '@cdktf/provider-digitalocean/lib/certificate';
 import { Annotations } from 'cdktf';
 import { Construct } from 'constructs';
-import { CDN_TTLS } from '../config/digitalocean';
-import { HOSTNAME, HOSTNAME_RULE } from '../config/rules';
+import { DEFAULT_SPACES_CDN_TTL, spacesCdnTtlProblems } from '../facts/digitalocean';
+import { hostnameProblems } from '../facts/rules';
 import { PropsValidator } from './validation';
 
 export interface SpacesCdnProps {
@@ -38,10 +38,10 @@ export class SpacesCdn extends Construct {
 
   constructor(scope: Construct, id: string, props: SpacesCdnProps) {
     super(scope, id);
-    const ttl = props.ttl ?? 3600;
+    const ttl = props.ttl ?? DEFAULT_SPACES_CDN_TTL;
     new PropsValidator('SpacesCdn')
-      .check('ttl', ttl, (CDN_TTLS as readonly number[]).includes(ttl) ? [] : [`must be one of ${CDN_TTLS.join(', ')}`])
-      .check('customDomain', props.customDomain, props.customDomain === undefined || HOSTNAME.test(props.customDomain) ? [] : [HOSTNAME_RULE])
+      .check('ttl', ttl, spacesCdnTtlProblems(ttl))
+      .check('customDomain', props.customDomain, props.customDomain === undefined ? [] : hostnameProblems(props.customDomain))
       .require(props.customDomain === undefined || props.certificate !== undefined,
         "'customDomain' needs 'certificate': { letsEncrypt: true } or { name: <existing certificate> }")
       .require(props.customDomain !== undefined || props.certificate === undefined,

@@ -3,15 +3,7 @@ import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
-import {
-  DNS1123_LABEL,
-  DNS1123_LABEL_RULE,
-  DNS1123_SUBDOMAIN_RULE,
-  isDns1123Subdomain,
-  SECRET_KEY,
-  SECRET_KEY_RULE,
-} from '../config/rules';
-import type { SecretField } from '../config/secret-profiles';
+import { dnsLabelProblems, dnsSubdomainProblems, secretKeyProblems } from '../facts/rules';
 import { PropsValidator } from './validation';
 
 export const CHECKSUM_ANNOTATION = 'media-storage.cdktf.io/credentials-checksum';
@@ -19,10 +11,11 @@ export const CHECKSUM_ANNOTATION = 'media-storage.cdktf.io/credentials-checksum'
 export interface StorageSecretProps {
   readonly name: string;
   readonly namespace: string;
-  /** Key name per field; fields without a key are left out of the secret. */
-  readonly keys: Readonly<Partial<Record<SecretField, string>>>;
-  /** Value of every field (plain strings or tokens: the provider base64-encodes them). */
-  readonly values: Readonly<Record<SecretField, string>>;
+  /**
+   * The secret's keys and their values, in order: plain strings or tokens (the provider
+   * base64-encodes them; encoding them here would store them doubly encoded).
+   */
+  readonly data: Readonly<Record<string, string>>;
   /**
    * Create the namespace as well.
    * @default false
@@ -45,13 +38,11 @@ export class StorageSecret extends Construct {
   constructor(scope: Construct, id: string, props: StorageSecretProps) {
     super(scope, id);
     const validator = new PropsValidator('StorageSecret')
-      .check('name', props.name, isDns1123Subdomain(props.name) ? [] : [DNS1123_SUBDOMAIN_RULE])
-      .check('namespace', props.namespace, DNS1123_LABEL.test(props.namespace) ? [] : [DNS1123_LABEL_RULE]);
-    for (const [field, key] of Object.entries(props.keys)) {
-      validator.check(`keys.${field}`, key, SECRET_KEY.test(key) ? [] : [SECRET_KEY_RULE]);
-    }
+      .check('name', props.name, dnsSubdomainProblems(props.name))
+      .check('namespace', props.namespace, dnsLabelProblems(props.namespace));
+    for (const key of Object.keys(props.data)) validator.check('data', key, secretKeyProblems(key));
     for (const deployment of props.rolloutDeployments ?? []) {
-      validator.check('rolloutDeployments', deployment, DNS1123_LABEL.test(deployment) ? [] : [DNS1123_LABEL_RULE]);
+      validator.check('rolloutDeployments', deployment, dnsLabelProblems(deployment));
     }
     validator.throwIfInvalid();
 
@@ -60,10 +51,6 @@ export class StorageSecret extends Construct {
       namespace = new NamespaceV1(this, 'Namespace', { metadata: { name: props.namespace } }).metadata.name;
     }
 
-    const data: Record<string, string> = {};
-    for (const [field, key] of Object.entries(props.keys) as Array<[SecretField, string]>) {
-      data[key] = props.values[field];
-    }
     this.secret = new SecretV1(this, 'Secret', {
       metadata: {
         name: props.name,
@@ -72,7 +59,7 @@ export class StorageSecret extends Construct {
       },
       type: 'Opaque',
       // Plain values: the provider does the base64 encoding.
-      data,
+      data: { ...props.data },
     });
 
     const checksum = Fn.sha256(Fn.jsonencode(this.secret.data));

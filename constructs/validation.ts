@@ -16,6 +16,12 @@ export class PropsValidator {
     return this;
   }
 
+  /** Records each problem of a rule about a prop as a whole, without its value. */
+  rule(prop: string, problems: readonly string[]): this {
+    for (const problem of problems) this.problems.push(`'${prop}' ${problem}`);
+    return this;
+  }
+
   require(condition: boolean, problem: string): this {
     if (!condition) this.problems.push(problem);
     return this;

@@ -1,18 +1,22 @@
-import { DigitaloceanProvider } from '@cdktf/provider-digitalocean/lib/provider';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import type { ResolvedBucket, ResolvedEnvironment, ResolvedState } from '../config/model';
-import { supportsAcls } from '../config/provider-rules';
-import type { SecretField } from '../config/secret-profiles';
+import type { ResolvedEnvironment, ResolvedState } from '../config/model';
+import { appSettingValues, keyedSettings } from '../contract/app-settings';
+import {
+  CREDENTIALS_OUTPUT,
+  CREDENTIALS_OUTPUT_DESCRIPTION,
+  credentialsEntry,
+  STORAGE_OUTPUT,
+  STORAGE_OUTPUT_DESCRIPTION,
+  storageEntry,
+} from '../contract/storage-output';
 import type { IStorageCredentials } from '../constructs/credentials';
-import { kubernetesProvider } from '../constructs/kubernetes-target';
-import { type BucketAddresses, type IMediaBucket, publicBaseUrl } from '../constructs/media-bucket';
 import { IamCredentials } from '../constructs/iam-credentials';
-import { S3MediaBucket } from '../constructs/s3-bucket';
+import type { IMediaBucket } from '../constructs/media-bucket';
 import { SpacesCredentials } from '../constructs/spaces-credentials';
 import { StorageSecret } from '../constructs/storage-secret';
 import { createBuckets, pascalCase } from './buckets';
-import { storageProvider } from './providers';
+import { digitaloceanProvider, kubernetesProvider, storageProvider } from './providers';
 import { configureStateBackend, type StackPaths } from './state-backend';
 
 export interface EnvironmentStackProps {
@@ -41,135 +45,57 @@ export class EnvironmentStack extends TerraformStack {
     const usesStorageApi = ownBuckets.length > 0 || env.credentials.mode === 'managed';
     if (usesStorageApi) storageProvider(this, env);
     if (env.kubernetes?.cluster.doks !== undefined && !(usesStorageApi && env.provider === 'digitalocean')) {
-      new DigitaloceanProvider(this, 'digitalocean', {});
+      digitaloceanProvider(this);
     }
 
-    const own = createBuckets(this, ownBuckets, env.production);
-    this.buckets = new Map(
-      env.buckets.map((bucket) => [
-        bucket.role,
-        bucket.shared ? sharedBucket(props.sharedBuckets, bucket.role) : own.get(bucket.role)!,
-      ]),
-    );
-    const credentials = appCredentials(this, id, env, this.buckets);
-    this.credentials = credentials;
+    const own = createBuckets(this, ownBuckets);
+    this.buckets = new Map(env.buckets.map((bucket) => [bucket.role, bucket.shared ? sharedBucket(props.sharedBuckets, bucket.role) : own.get(bucket.role)!]));
+    this.credentials = appCredentials(this, id, env, [...this.buckets.values()]);
+    this.secrets(env, props.paths);
 
-    if (env.kubernetes !== undefined) {
-      const k8s = env.kubernetes;
-      kubernetesProvider(this, {
-        ...k8s.cluster,
-        kubeconfig: k8s.cluster.kubeconfig === undefined ? undefined : props.paths.fromStackDir(id, k8s.cluster.kubeconfig),
-      });
-      for (const bucket of env.buckets) {
-        new StorageSecret(this, `${pascalCase(bucket.role)}Secret`, {
-          name: k8s.secretNames[bucket.role],
-          namespace: k8s.namespace,
-          keys: env.settings.keys,
-          values: secretValues(this.buckets.get(bucket.role)!, bucket, env, credentials),
-          createNamespace: k8s.createNamespace && bucket === env.buckets[0],
-          rolloutDeployments: k8s.rolloutDeployments,
-        });
-      }
-    }
-
-    new TerraformOutput(this, 'storage', {
-      description:
-        'Per bucket role: bucket, region, endpoint (URL), cdn_endpoint (URL), prefix, public_base_url (URL), public_prefixes, private_prefixes, access, addressing_style, cors.',
-      value: Object.fromEntries(
-        env.buckets.map((bucket) => {
-          const media = this.buckets.get(bucket.role)!;
-          return [
-            bucket.role,
-            {
-              bucket: media.bucketName,
-              region: media.region,
-              endpoint: media.endpoint,
-              cdn_endpoint: media.publicUrl,
-              prefix: env.prefix,
-              public_base_url: publicBaseUrl(media, env.prefix),
-              public_prefixes: bucket.publicPrefixes,
-              private_prefixes: bucket.privatePrefixes,
-              access: bucket.access,
-              addressing_style: addressingStyle(bucket),
-              // What `verify` checks preflights against: the deployed rules.
-              cors: bucket.cors.map((rule) => ({
-                allowed_origins: rule.allowedOrigins,
-                allowed_methods: rule.allowedMethods,
-                allowed_headers: rule.allowedHeaders ?? [],
-              })),
-            },
-          ];
-        }),
-      ),
+    new TerraformOutput(this, STORAGE_OUTPUT, {
+      description: STORAGE_OUTPUT_DESCRIPTION,
+      value: Object.fromEntries(env.buckets.map((bucket) => [bucket.role, storageEntry(this.buckets.get(bucket.role)!, bucket, env.prefix)])),
     });
-    new TerraformOutput(this, 'credentials', {
-      description: 'access_key_id and secret_access_key the app uses.',
+    new TerraformOutput(this, CREDENTIALS_OUTPUT, {
+      description: CREDENTIALS_OUTPUT_DESCRIPTION,
       sensitive: true,
-      value: { access_key_id: credentials.accessKeyId, secret_access_key: credentials.secretAccessKey },
+      value: credentialsEntry(this.credentials),
     });
+  }
+
+  /** One secret per bucket role in the environment's namespace, holding the app's settings. */
+  private secrets(env: ResolvedEnvironment, paths: StackPaths): void {
+    const k8s = env.kubernetes;
+    if (k8s === undefined) return;
+    kubernetesProvider(this, {
+      ...k8s.cluster,
+      kubeconfig: k8s.cluster.kubeconfig === undefined ? undefined : paths.fromStackDir(this.node.id, k8s.cluster.kubeconfig),
+    });
+    for (const bucket of env.buckets) {
+      new StorageSecret(this, `${pascalCase(bucket.role)}Secret`, {
+        name: k8s.secretNames[bucket.role],
+        namespace: k8s.namespace,
+        data: keyedSettings(env.settings.keys, appSettingValues(this.buckets.get(bucket.role)!, bucket, env.prefix, this.credentials)),
+        createNamespace: k8s.createNamespace && bucket === env.buckets[0],
+        rolloutDeployments: k8s.rolloutDeployments,
+      });
+    }
   }
 }
 
 /** The app's keys: a Spaces key, or an IAM user scoped to the environment's prefix. */
-function appCredentials(
-  scope: Construct,
-  stackName: string,
-  env: ResolvedEnvironment,
-  buckets: ReadonlyMap<string, IMediaBucket>,
-): IStorageCredentials {
+function appCredentials(scope: Construct, stackName: string, env: ResolvedEnvironment, buckets: readonly IMediaBucket[]): IStorageCredentials {
   const { mode, generation } = env.credentials;
+  const grants = buckets.map((bucket) => bucket.accessGrant(env.prefix));
   if (env.provider === 'digitalocean') {
-    return new SpacesCredentials(scope, 'Credentials', {
-      mode,
-      generation,
-      buckets: [...buckets.values()].map((bucket) => bucket.bucketName),
-      keyName: stackName,
-    });
+    return new SpacesCredentials(scope, 'Credentials', { mode, generation, buckets: grants.map((grant) => grant.bucketName), keyName: stackName });
   }
-  return new IamCredentials(scope, 'Credentials', {
-    mode,
-    generation,
-    grants: [...buckets.values()].flatMap((bucket) => (bucket instanceof S3MediaBucket ? [bucket.prefixGrant(env.prefix)] : [])),
-    userName: `${stackName}-media`,
-  });
+  return new IamCredentials(scope, 'Credentials', { mode, generation, grants, userName: `${stackName}-media` });
 }
 
 function sharedBucket(buckets: ReadonlyMap<string, IMediaBucket>, role: string): IMediaBucket {
   const bucket = buckets.get(role);
   if (bucket === undefined) throw new Error(`No shared stack provides the "${role}" bucket`);
   return bucket;
-}
-
-/** How the app must address the bucket: path-style where the service needs it, else virtual-hosted. */
-function addressingStyle(bucket: ResolvedBucket): 'path' | 'virtual' {
-  return bucket.service?.forcePathStyle === true ? 'path' : 'virtual';
-}
-
-/** Every secret field's value for one bucket of an environment. */
-export function secretValues(
-  media: BucketAddresses,
-  bucket: ResolvedBucket,
-  env: ResolvedEnvironment,
-  credentials: IStorageCredentials,
-): Record<SecretField, string> {
-  // Under the acl model the app makes public objects public itself. Elsewhere uploads carry no
-  // ACL where the bucket has ACLs disabled (S3's BucketOwnerEnforced refuses any ACL header; the
-  // empty value turns django-storages' AWS_DEFAULT_ACL off), and "private" where ACLs exist.
-  const hasPublicUploads = bucket.access === 'acl' && bucket.publicPrefixes.length > 0;
-  const acceptsAcls = supportsAcls(bucket.provider, bucket.service);
-  return {
-    accessKeyId: credentials.accessKeyId,
-    secretAccessKey: credentials.secretAccessKey,
-    bucket: media.bucketName,
-    region: media.region,
-    endpoint: media.endpoint,
-    cdnEndpoint: media.publicUrl,
-    customDomain: media.publicDomain,
-    pathPrefix: env.prefix,
-    publicBaseUrl: publicBaseUrl(media, env.prefix),
-    defaultAcl: hasPublicUploads ? 'public-read' : acceptsAcls ? 'private' : '',
-    addressingStyle: addressingStyle(bucket),
-    publicPrefixes: bucket.publicPrefixes.join(','),
-    privatePrefixes: bucket.privatePrefixes.join(','),
-  };
 }

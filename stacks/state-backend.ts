@@ -1,6 +1,6 @@
 import { LocalBackend, S3Backend, type TerraformStack } from 'cdktf';
 import { join, relative, resolve } from 'node:path';
-import { spacesEndpoint } from '../config/digitalocean';
+import { spacesEndpoint } from '../facts/digitalocean';
 import type { ResolvedState } from '../config/model';
 
 /**

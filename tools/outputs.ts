@@ -11,7 +11,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import { CREDENTIALS_OUTPUT, CredentialsOutputSchema, STORAGE_OUTPUT, StorageOutputSchema } from '../contract/storage-output';
 import { runTerraform, terraformBinary } from './terraform';
 
 /** One CORS rule as the `cors` field of a storage output entry carries it (optional field). */
@@ -64,33 +64,6 @@ export class OutputsError extends Error {
   }
 }
 
-const CorsRuleSchema = z.object({
-  allowed_origins: z.array(z.string()),
-  allowed_methods: z.array(z.string()),
-  allowed_headers: z.array(z.string()).optional(),
-});
-
-const BucketSchema = z.object({
-  bucket: z.string().min(1),
-  region: z.string().min(1),
-  endpoint: z.string().min(1),
-  cdn_endpoint: z.string().min(1),
-  prefix: z.string(),
-  public_base_url: z.string().min(1),
-  public_prefixes: z.array(z.string()),
-  private_prefixes: z.array(z.string()),
-  access: z.string().min(1),
-  cors: z.array(CorsRuleSchema).optional(),
-  addressing_style: z.enum(['virtual', 'path']).optional(),
-});
-
-const StorageSchema = z.record(z.string(), BucketSchema);
-
-const CredentialsSchema = z.object({
-  access_key_id: z.string().min(1),
-  secret_access_key: z.string().min(1),
-});
-
 type Json = Record<string, unknown>;
 
 function isObject(value: unknown): value is Json {
@@ -112,22 +85,22 @@ export function parseStackOutputs(json: unknown, stack: string, source: string):
   let outputs: Json;
   if (isObject(json[stack])) {
     outputs = json[stack];
-  } else if ('storage' in json) {
+  } else if (STORAGE_OUTPUT in json) {
     outputs = json;
   } else {
-    const stacks = Object.keys(json).filter((key) => isObject(json[key]) && 'storage' in (json[key] as Json));
+    const stacks = Object.keys(json).filter((key) => isObject(json[key]) && STORAGE_OUTPUT in (json[key] as Json));
     throw new OutputsError(
       `${source}: no outputs for stack "${stack}"` +
         (stacks.length > 0 ? ` (it has outputs for ${stacks.join(', ')})` : ' and no storage output'),
     );
   }
-  if (!('storage' in outputs)) {
+  if (!(STORAGE_OUTPUT in outputs)) {
     throw new OutputsError(
       `${source}: stack "${stack}" has no storage output; the tools work on environment stacks (<app>-<env>), not on <app>-shared`,
     );
   }
 
-  const storage = StorageSchema.safeParse(unwrap(outputs.storage));
+  const storage = StorageOutputSchema.safeParse(unwrap(outputs[STORAGE_OUTPUT]));
   if (!storage.success) {
     const problems = storage.error.issues.map((issue) => `storage.${issue.path.join('.')}: ${issue.message}`);
     throw new OutputsError(`${source}: the storage output of "${stack}" is not as expected:\n  - ${problems.join('\n  - ')}`);
@@ -153,10 +126,10 @@ export function parseStackOutputs(json: unknown, stack: string, source: string):
   if (buckets.length === 0) throw new OutputsError(`${source}: the storage output of "${stack}" lists no bucket`);
 
   // cdktf writes a withheld sensitive output as nothing at all; Terraform may write null.
-  const rawCredentials = unwrap(outputs.credentials);
+  const rawCredentials = unwrap(outputs[CREDENTIALS_OUTPUT]);
   let credentials: CredentialsOutput | undefined;
   if (rawCredentials !== undefined && rawCredentials !== null) {
-    const parsed = CredentialsSchema.safeParse(rawCredentials);
+    const parsed = CredentialsOutputSchema.safeParse(rawCredentials);
     if (!parsed.success) {
       throw new OutputsError(`${source}: the credentials output of "${stack}" needs access_key_id and secret_access_key`);
     }

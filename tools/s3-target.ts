@@ -66,21 +66,6 @@ export function joinUrl(base: string, key: string): string {
   return `${base.replace(/\/+$/, '')}/${encodeKey(key)}`;
 }
 
-/** The region a well-known endpoint names: Spaces (`<region>.digitaloceanspaces.com`) or AWS (`s3.<region>.amazonaws.com`). */
-export function regionOfEndpoint(endpoint: string): string | undefined {
-  let host: string;
-  try {
-    host = new URL(endpoint).hostname;
-  } catch {
-    return undefined;
-  }
-  const spaces = /^([a-z0-9]+)\.digitaloceanspaces\.com$/.exec(host);
-  if (spaces !== null) return spaces[1];
-  const aws = /^s3[.-]([a-z0-9-]+)\.amazonaws\.com$/.exec(host);
-  if (aws !== null) return aws[1];
-  return undefined;
-}
-
 export type CredentialsChoice = 'auto' | 'outputs' | 'env';
 
 export interface ResolvedCredentials extends CredentialsOutput {

@@ -19,9 +19,9 @@ describe('defaults', () => {
 
   test('a shared bucket is named {app}-{role} and each environment gets its name as prefix', () => {
     const config = resolve(BASE_YAML.replace('media: {}', 'media: { shared: true }'));
-    expect(config.sharedBuckets.map((b) => b.name)).toEqual(['shop-media']);
+    expect((config.shared?.buckets ?? []).map((b) => b.name)).toEqual(['shop-media']);
     expect(config.environments.map((e) => e.prefix)).toEqual(['prod', 'dev']);
-    expect(config.sharedBuckets[0].environmentPrefixes).toEqual(['prod', 'dev']);
+    expect(config.shared?.buckets[0].environmentPrefixes).toEqual(['prod', 'dev']);
   });
 
   test('an environment named prod is production unless it says otherwise', () => {
@@ -36,7 +36,7 @@ describe('defaults', () => {
   });
 
   test('a shared bucket used by a production environment is protected', () => {
-    expect(resolve(BASE_YAML.replace('media: {}', 'media: { shared: true }')).sharedBuckets[0].preventDestroy).toBe(true);
+    expect(resolve(BASE_YAML.replace('media: {}', 'media: { shared: true }')).shared?.buckets[0].preventDestroy).toBe(true);
   });
 
   test('credentials are supplied, the secret uses the spaces profile in namespace <app>-<env>', () => {
@@ -56,11 +56,10 @@ describe('defaults', () => {
 
   test('a CDN without a TTL caches for an hour', () => {
     expect(envNamed(BASE_YAML.replace('media: {}', 'media: { cdn: { enabled: true } }'), 'dev').buckets[0].cdn).toEqual({
+      kind: 'spaces',
       ttl: 3600,
       customDomain: undefined,
       certificate: undefined,
-      prefixTtls: [],
-      priceClass: undefined,
     });
   });
 });
@@ -122,7 +121,7 @@ environments:
 
   test('lifecycle expiry prefixes include the environment prefix of a shared bucket', () => {
     const config = resolve(BASE_YAML.replace('media: {}', 'media: { shared: true, lifecycle: { expire: [{ prefix: tmp/, days: 2 }] } }'));
-    expect(config.sharedBuckets[0].lifecycle.expire).toEqual([
+    expect(config.shared?.buckets[0].lifecycle.expire).toEqual([
       { prefix: 'prod/tmp/', days: 2 },
       { prefix: 'dev/tmp/', days: 2 },
     ]);

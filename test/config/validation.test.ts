@@ -395,7 +395,7 @@ describe('AWS', () => {
   test('a CloudFront certificate outside us-east-1 is refused', () => {
     expect(
       problemsOf(aws('{ cdn: { enabled: true, customDomain: media.shop.com, certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/abc" } }')),
-    ).toMatch(/buckets\.media\.cdn\.certificateArn .*must be a certificate in us-east-1: CloudFront only uses ACM certificates from that region/);
+    ).toMatch(/buckets\.media\.cdn\.certificateArn .*is in eu-west-1, but CloudFront only uses ACM certificates from us-east-1/);
   });
 
   test('a custom domain without an ACM certificate is refused', () => {

@@ -7,12 +7,13 @@ import { join } from 'node:path';
 import { skipCheckov, unskipCheckov } from '../../constructs/checkov';
 import { CloudFrontCdn } from '../../constructs/cloudfront-cdn';
 import { IamCredentials } from '../../constructs/iam-credentials';
-import { S3MediaBucket, type S3MediaBucketProps } from '../../constructs/s3-bucket';
+import { AwsMediaBucket, type AwsMediaBucketProps } from '../../constructs/aws-bucket';
+import { S3CompatibleMediaBucket, type S3CompatibleMediaBucketProps } from '../../constructs/s3-compatible-bucket';
 import { SpacesMediaBucket } from '../../constructs/spaces-bucket';
 import { parse } from '../helpers';
 
-const AWS: S3MediaBucketProps = { name: 'shop-media', region: 'eu-central-1', target: 'aws' };
-const R2: S3MediaBucketProps = { name: 'shop-media', region: 'auto', target: 's3-compatible', endpoint: 'https://0123abcd.r2.cloudflarestorage.com' };
+const AWS: AwsMediaBucketProps = { name: 'shop-media', region: 'eu-central-1' };
+const R2: S3CompatibleMediaBucketProps = { name: 'shop-media', region: 'auto', endpoint: 'https://0123abcd.r2.cloudflarestorage.com' };
 const CERTIFICATE_ARN = 'arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789';
 
 /**
@@ -73,14 +74,14 @@ describe('skipCheckov', () => {
 describe('the checkov skips the constructs declare', () => {
   test('an AWS bucket skips replication, event notifications, access logs and KMS, none of which it configures', () => {
     const synthesized = synthWithMetadata((scope) => {
-      new S3MediaBucket(scope, 'MediaBucket', { ...AWS, versioning: true });
+      new AwsMediaBucket(scope, 'MediaBucket', { ...AWS, versioning: true });
     });
     expect(skippedChecks(synthesized, 'aws_s3_bucket')).toEqual(['CKV2_AWS_62', 'CKV_AWS_144', 'CKV_AWS_145', 'CKV_AWS_18']);
   });
 
   test('an AWS bucket with access logs and a KMS key no longer skips those two checks', () => {
     const synthesized = synthWithMetadata((scope) => {
-      new S3MediaBucket(scope, 'MediaBucket', {
+      new AwsMediaBucket(scope, 'MediaBucket', {
         ...AWS,
         versioning: true,
         logging: { targetBucket: 'shop-logs', prefix: 'media/' },
@@ -92,14 +93,14 @@ describe('the checkov skips the constructs declare', () => {
 
   test('an R2 bucket also skips versioning and the public access block, which R2\'s S3 API lacks', () => {
     const synthesized = synthWithMetadata((scope) => {
-      new S3MediaBucket(scope, 'MediaBucket', R2);
+      new S3CompatibleMediaBucket(scope, 'MediaBucket', R2);
     });
     expect(skippedChecks(synthesized, 'aws_s3_bucket')).toEqual(['CKV2_AWS_6', 'CKV2_AWS_62', 'CKV_AWS_144', 'CKV_AWS_145', 'CKV_AWS_18', 'CKV_AWS_21']);
   });
 
   test('the anonymous-read policy of public prefixes on an S3-compatible bucket skips the any-principal check', () => {
     const synthesized = synthWithMetadata((scope) => {
-      new S3MediaBucket(scope, 'MediaBucket', { ...R2, target: 's3-compatible', publicReadPrefixes: ['prod/public'] });
+      new S3CompatibleMediaBucket(scope, 'MediaBucket', { ...R2, publicReadPrefixes: ['prod/public'] });
     });
     expect(skippedChecks(synthesized, 'aws_s3_bucket_policy')).toEqual(['CKV_AWS_70']);
   });
@@ -132,7 +133,7 @@ describe('the checkov skips the constructs declare', () => {
 
   test('a managed IAM user and its inline policy skip the SSO and group-attachment checks', () => {
     const synthesized = synthWithMetadata((scope) => {
-      new IamCredentials(scope, 'Credentials', { mode: 'managed', grants: [{ bucketArn: 'arn:aws:s3:::shop-media', prefix: 'prod' }], userName: 'shop-prod' });
+      new IamCredentials(scope, 'Credentials', { mode: 'managed', grants: [{ bucketName: 'shop-media', bucketArn: 'arn:aws:s3:::shop-media', prefix: 'prod' }], userName: 'shop-prod' });
     });
     expect([skippedChecks(synthesized, 'aws_iam_user'), skippedChecks(synthesized, 'aws_iam_user_policy')]).toEqual([['CKV_AWS_273'], ['CKV_AWS_40']]);
   });

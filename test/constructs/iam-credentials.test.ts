@@ -11,7 +11,7 @@ function synthCredentials(props: Partial<IamCredentialsProps> = {}): string {
   return Testing.synthScope((scope) => {
     const credentials = new IamCredentials(scope, 'Credentials', {
       mode: 'managed',
-      grants: [{ bucketArn: MEDIA, prefix: 'prod' }],
+      grants: [{ bucketName: 'shop-media', bucketArn: MEDIA, prefix: 'prod' }],
       userName: 'shop-prod',
       ...props,
     });
@@ -77,20 +77,20 @@ describe('IamCredentials, managed', () => {
   });
 
   test('may list and use the whole bucket for an empty prefix', () => {
-    expect(policyOf(synthCredentials({ grants: [{ bucketArn: MEDIA, prefix: '' }] })).Statement).toEqual([
+    expect(policyOf(synthCredentials({ grants: [{ bucketName: 'shop-media', bucketArn: MEDIA, prefix: '' }] })).Statement).toEqual([
       { Sid: 'ListGrant1', Effect: 'Allow', Action: 's3:ListBucket', Resource: MEDIA },
       { Sid: 'ObjectsGrant1', Effect: 'Allow', Action: OBJECT_ACTIONS, Resource: `${MEDIA}/*` },
     ]);
   });
 
   test('may use the KMS key of an encrypted bucket', () => {
-    const kms = policyOf(synthCredentials({ grants: [{ bucketArn: MEDIA, prefix: 'prod', kmsKeyArn: KMS_KEY }] })).Statement.find((s) => s.Sid === 'KmsGrant1');
+    const kms = policyOf(synthCredentials({ grants: [{ bucketName: 'shop-media', bucketArn: MEDIA, prefix: 'prod', kmsKeyArn: KMS_KEY }] })).Statement.find((s) => s.Sid === 'KmsGrant1');
     expect(kms).toEqual({ Sid: 'KmsGrant1', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: KMS_KEY });
   });
 
   test('number the statements of each grant, since IAM wants Sids unique', () => {
     const policy = policyOf(synthCredentials({
-      grants: [{ bucketArn: MEDIA, prefix: 'prod' }, { bucketArn: 'arn:aws:s3:::shop-backups', prefix: 'prod/db' }],
+      grants: [{ bucketName: 'shop-media', bucketArn: MEDIA, prefix: 'prod' }, { bucketName: 'shop-backups', bucketArn: 'arn:aws:s3:::shop-backups', prefix: 'prod/db' }],
     }));
     expect(policy.Statement.map((s) => [s.Sid, s.Resource])).toEqual([
       ['ListGrant1', MEDIA],
@@ -144,11 +144,11 @@ describe('IamCredentials, managed', () => {
   });
 
   test('refuse a prefix that is not a clean key prefix', () => {
-    expect(() => synthCredentials({ grants: [{ bucketArn: MEDIA, prefix: '/prod' }] })).toThrow(/'grants\[0\].prefix' must not start with "\/"/);
+    expect(() => synthCredentials({ grants: [{ bucketName: 'shop-media', bucketArn: MEDIA, prefix: '/prod' }] })).toThrow(/'grants\[0\].prefix' must not start with "\/"/);
   });
 
   test('refuse a prefix with a trailing slash, which the policy adds itself', () => {
-    expect(() => synthCredentials({ grants: [{ bucketArn: MEDIA, prefix: 'prod/' }] })).toThrow(/'grants\[0\].prefix' must not end with "\/"/);
+    expect(() => synthCredentials({ grants: [{ bucketName: 'shop-media', bucketArn: MEDIA, prefix: 'prod/' }] })).toThrow(/'grants\[0\].prefix' must not end with "\/"/);
   });
 
   test('refuse a generation below 1', () => {

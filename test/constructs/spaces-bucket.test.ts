@@ -113,7 +113,7 @@ describe('SpacesMediaBucket', () => {
 
   test('refuses an invalid name and region, listing both', () => {
     expect(() => synthBucket({ name: 'Shop_Media', region: 'mars1' })).toThrow(
-      /'name' must contain only lowercase letters.*\n.*'region' must be one of ams3/s,
+      /'name' must contain only lowercase letters.*\n.*'region' must be a Spaces region the DigitalOcean provider accepts \(ams3/s,
     );
   });
 });

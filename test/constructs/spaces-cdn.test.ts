@@ -16,7 +16,7 @@ describe('SpacesCdn', () => {
   });
 
   test('refuses a TTL DigitalOcean does not accept', () => {
-    expect(() => synthCdn({ ttl: 42 })).toThrow(/'ttl' must be one of 60, 600, 3600, 86400, 604800 \(value: 42\)/);
+    expect(() => synthCdn({ ttl: 42 })).toThrow(/'ttl' must be one of the TTLs DigitalOcean accepts: 60, 600, 3600, 86400, 604800 \(seconds\) \(value: 42\)/);
   });
 
   test('issues a Let\'s Encrypt certificate for a custom domain, replacing it create-before-destroy', () => {

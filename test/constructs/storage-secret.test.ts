@@ -1,5 +1,6 @@
 import { Testing } from 'cdktf';
 import { SECRET_FIELDS, SECRET_PROFILES, type SecretField } from '../../config/secret-profiles';
+import { keyedSettings } from '../../contract/app-settings';
 import { CHECKSUM_ANNOTATION, StorageSecret, type StorageSecretProps } from '../../constructs/storage-secret';
 import { onlyResource, resourcesOf } from '../helpers';
 
@@ -10,8 +11,7 @@ function synthSecret(props: Partial<StorageSecretProps> = {}): string {
     new StorageSecret(scope, 'MediaSecret', {
       name: 'spaces-credentials',
       namespace: 'seance-prod',
-      keys: SECRET_PROFILES.spaces,
-      values,
+      data: keyedSettings(SECRET_PROFILES.spaces, values),
       ...props,
     });
   });
@@ -62,8 +62,8 @@ describe('StorageSecret', () => {
   });
 
   test('refuses invalid names and keys, listing each', () => {
-    expect(() => synthSecret({ name: 'Spaces_Credentials', namespace: 'Seance', keys: { bucket: 'MY BUCKET' } })).toThrow(
-      /'name' must be a DNS-1123 subdomain.*\n.*'namespace' must be a DNS-1123 label.*\n.*'keys\.bucket' must be a valid Secret key/,
+    expect(() => synthSecret({ name: 'Spaces_Credentials', namespace: 'Seance', data: { 'MY BUCKET': 'shop-media' } })).toThrow(
+      /'name' must be a DNS-1123 subdomain.*\n.*'namespace' must be a DNS-1123 label.*\n.*'data' must be a valid Secret key/,
     );
   });
 });

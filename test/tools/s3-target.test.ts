@@ -1,5 +1,6 @@
 import type { StackOutputs } from '../../tools/outputs';
-import { encodeKey, joinUrl, originUrl, regionOfEndpoint, resolveCredentials } from '../../tools/s3-target';
+import { regionOfEndpoint } from '../../facts/endpoints';
+import { encodeKey, joinUrl, originUrl, resolveCredentials } from '../../tools/s3-target';
 
 describe('object URLs', () => {
   const spaces = { bucket: 'seance-cdn', region: 'sfo3', endpoint: 'https://sfo3.digitaloceanspaces.com', pathStyle: false };

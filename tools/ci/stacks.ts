@@ -30,12 +30,12 @@ export function secretSuffix(name: string): string {
 
 export function listStacks(config: ResolvedConfig): StackList {
   const shared: StackEntry | undefined =
-    config.sharedBuckets.length === 0
+    config.shared === undefined
       ? undefined
       : {
-          stack: `${config.app}-${SHARED_STACK_SUFFIX}`,
+          stack: config.shared.stackName,
           environment: SHARED_STACK_SUFFIX,
-          production: config.environments.some((env) => env.production),
+          production: config.shared.production,
           credentials: 'none',
           secretSuffix: secretSuffix(SHARED_STACK_SUFFIX),
         };

@@ -1,18 +1,17 @@
 /**
  * The app's settings for one bucket: the Kubernetes secret's fields and values, computed by the
- * stack's own `secretValues` (stacks/environment-stack.ts) so the dotenv file and the secret
+ * same function the stacks use (contract/app-settings.ts) so the dotenv file and the secret
  * always agree, fed with the deployed values from the outputs instead of Terraform tokens.
  */
 import type { ResolvedBucket, ResolvedEnvironment } from '../../config/model';
 import { SECRET_FIELD_DESCRIPTIONS, SECRET_FIELDS, type SecretField } from '../../config/secret-profiles';
-import type { BucketAddresses } from '../../constructs/media-bucket';
-import { secretValues } from '../../stacks/environment-stack';
+import { appSettingValues, type BucketAddresses } from '../../contract/app-settings';
 import type { BucketOutput, CredentialsOutput } from '../outputs';
 import type { DotenvLine } from './dotenv';
 
 const SECRET_FIELDS_SET: ReadonlySet<SecretField> = new Set(['accessKeyId', 'secretAccessKey']);
 
-/** The deployed bucket as `secretValues` reads it. */
+/** The deployed bucket's addresses, from its storage output entry. */
 function deployedBucket(output: BucketOutput): BucketAddresses {
   const publicUrl = output.cdnEndpoint.replace(/\/+$/, '');
   return {
@@ -39,7 +38,7 @@ export function settingsValues(options: {
       `the outputs give prefix "${options.output.prefix}" but the config gives "${options.environment.prefix}" for ${options.environment.stackName}: deploy the current config first`,
     );
   }
-  const values = secretValues(deployedBucket(options.output), options.bucket, options.environment, {
+  const values = appSettingValues(deployedBucket(options.output), options.bucket, options.environment.prefix, {
     accessKeyId: options.credentials?.accessKeyId ?? '',
     secretAccessKey: options.credentials?.secretAccessKey ?? '',
   });

@@ -2,7 +2,7 @@
  * The pure rules of a migration: where a file goes, which storage class it falls in, the headers
  * it is uploaded with, and whether an object already there can be kept.
  */
-import { joinPrefix, normalizePrefix, prefixProblems } from '../../config/rules';
+import { joinPrefix, normalizePrefix, prefixProblems } from '../../facts/rules';
 
 export type StorageClass = 'public' | 'static' | 'private';
 

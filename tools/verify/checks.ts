@@ -15,9 +15,10 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { joinPrefix } from '../../config/rules';
+import { joinPrefix } from '../../facts/rules';
 import type { BucketOutput, CorsRuleOutput } from '../outputs';
-import { joinUrl, originUrl, regionOfEndpoint, type S3Target } from '../s3-target';
+import { regionOfEndpoint } from '../../facts/endpoints';
+import { joinUrl, originUrl, type S3Target } from '../s3-target';
 import { judgePreflight, preflightProbes } from './cors';
 
 export type CheckStatus = 'pass' | 'fail' | 'skip';

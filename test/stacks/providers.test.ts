@@ -1,8 +1,8 @@
 import { Testing } from 'cdktf';
-import { kubernetesProvider, type KubernetesTarget } from '../../constructs/kubernetes-target';
+import { type ClusterAccess, kubernetesProvider } from '../../stacks/providers';
 import { parse } from '../helpers';
 
-function synthTarget(target: KubernetesTarget) {
+function synthTarget(target: ClusterAccess) {
   return parse(Testing.synthScope((scope) => void kubernetesProvider(scope, target)));
 }
 

@@ -9,10 +9,11 @@
 export const S3_FLAVORS = ['minio', 'r2', 'b2', 'generic'] as const;
 export type S3Flavor = (typeof S3_FLAVORS)[number];
 
-export const S3_FEATURES = ['versioning', 'lifecycle', 'cors', 'bucketPolicy', 'acl', 'objectLock'] as const;
-export type S3Feature = (typeof S3_FEATURES)[number];
+export type S3Feature = 'versioning' | 'lifecycle' | 'cors' | 'bucketPolicy' | 'acl' | 'objectLock';
 
-export const S3_CAPABILITIES: Readonly<Record<S3Flavor, Readonly<Record<S3Feature, boolean>>>> = {
+export type S3Capabilities = Readonly<Record<S3Feature, boolean>>;
+
+const S3_CAPABILITIES: Readonly<Record<S3Flavor, S3Capabilities>> = {
   // MinIO: versioning, ILM lifecycle, bucket policies and object lock; no ACLs, no per-bucket CORS API.
   minio: { versioning: true, lifecycle: true, cors: false, bucketPolicy: true, acl: false, objectLock: true },
   // R2: CORS and lifecycle; no versioning, policies, ACLs or object lock through the S3 API.
@@ -31,22 +32,12 @@ export const S3_FEATURE_NAMES: Readonly<Record<S3Feature, string>> = {
   objectLock: 'object lock',
 };
 
-/** AWS regions look like us-east-1, eu-central-2, us-gov-west-1. */
-export const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
-
-/** `https://s3.<region>.amazonaws.com`: the regional S3 endpoint. */
-export function awsS3Endpoint(region: string): string {
-  return `https://s3.${region}.amazonaws.com`;
+/** A flavor's capabilities; an unknown flavor (already reported by the schema) counts as generic. */
+export function capabilitiesOf(flavor: string): S3Capabilities {
+  return S3_CAPABILITIES[flavor as S3Flavor] ?? S3_CAPABILITIES.generic;
 }
 
-/** S3 storage classes a lifecycle rule may transition objects to. */
-export const TRANSITION_STORAGE_CLASSES = ['STANDARD_IA', 'ONEZONE_IA', 'INTELLIGENT_TIERING', 'GLACIER_IR', 'GLACIER', 'DEEP_ARCHIVE'] as const;
-
-export const CLOUDFRONT_PRICE_CLASSES = ['PriceClass_100', 'PriceClass_200', 'PriceClass_All'] as const;
-export type CloudFrontPriceClass = (typeof CLOUDFRONT_PRICE_CLASSES)[number];
-export type TransitionStorageClass = (typeof TRANSITION_STORAGE_CLASSES)[number];
-
-/** A flavor's capabilities; an unknown flavor (already reported by the schema) counts as generic. */
-export function capabilitiesOf(flavor: string): Readonly<Record<S3Feature, boolean>> {
-  return S3_CAPABILITIES[flavor as S3Flavor] ?? S3_CAPABILITIES.generic;
+/** The region string an S3-compatible service's API expects (R2: auto; MinIO: usually us-east-1). */
+export function compatibleRegionProblems(region: string): string[] {
+  return region.length > 0 ? [] : ["must not be empty (R2: \"auto\"; MinIO: the server's region, usually us-east-1)"];
 }

@@ -1,36 +1,34 @@
-import { Testing, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
-import { S3MediaBucket, type S3MediaBucketProps } from '../../constructs/s3-bucket';
+/**
+ * AwsMediaBucket: a private S3 bucket that stays private, with its companions, policy, CDN and
+ * logging, as it synthesizes.
+ */
+import { Testing, TerraformOutput, TerraformStack } from 'cdktf';
+import { AwsMediaBucket, type AwsMediaBucketProps } from '../../constructs/aws-bucket';
 import type { PolicyDocument, PolicyStatement } from '../../constructs/policy-document';
 import { onlyResource, parse, ref, resourcesOf, warningsOf } from '../helpers';
 
-const AWS: S3MediaBucketProps = { name: 'shop-media', region: 'eu-central-1', target: 'aws' };
-const R2: S3MediaBucketProps = {
-  name: 'shop-media',
-  region: 'auto',
-  target: 's3-compatible',
-  endpoint: 'https://0123abcd.r2.cloudflarestorage.com',
-};
-const CDN: S3MediaBucketProps['cdn'] = {};
+const AWS: AwsMediaBucketProps = { name: 'shop-media', region: 'eu-central-1' };
+const CDN: AwsMediaBucketProps['cdn'] = {};
 const BUCKET_ARN = '${aws_s3_bucket.MediaBucket_1C0F75E7.arn}';
 const DISTRIBUTION_ARN = '${aws_cloudfront_distribution.MediaBucket_Cdn_Distribution_94F5CE19.arn}';
 
-function synthBucket(props: Partial<S3MediaBucketProps> = {}, base: S3MediaBucketProps = AWS): string {
+function synthBucket(props: Partial<AwsMediaBucketProps> = {}, base: AwsMediaBucketProps = AWS): string {
   return Testing.synthScope((scope) => {
-    new S3MediaBucket(scope, 'MediaBucket', { ...base, ...props });
+    new AwsMediaBucket(scope, 'MediaBucket', { ...base, ...props });
   });
 }
 
 /** A bucket in a stack of its own, to read its attributes and warnings. */
-function bucketInStack(props: Partial<S3MediaBucketProps> = {}, base: S3MediaBucketProps = AWS) {
+function bucketInStack(props: Partial<AwsMediaBucketProps> = {}, base: AwsMediaBucketProps = AWS) {
   const stack = new TerraformStack(Testing.app(), 'prod');
-  const bucket = new S3MediaBucket(stack, 'MediaBucket', { ...base, ...props });
+  const bucket = new AwsMediaBucket(stack, 'MediaBucket', { ...base, ...props });
   return { stack, bucket };
 }
 
 /** The IMediaBucket attributes of a bucket as they synthesize (references resolved to Terraform expressions). */
-function attributesOf(props: Partial<S3MediaBucketProps> = {}, base: S3MediaBucketProps = AWS): Record<string, unknown> {
+function attributesOf(props: Partial<AwsMediaBucketProps> = {}, base: AwsMediaBucketProps = AWS): Record<string, unknown> {
   const synthesized = Testing.synthScope((scope) => {
-    const bucket = new S3MediaBucket(scope, 'MediaBucket', { ...base, ...props });
+    const bucket = new AwsMediaBucket(scope, 'MediaBucket', { ...base, ...props });
     for (const name of ['bucketName', 'bucketArn', 'region', 'endpoint', 'originDomain', 'publicDomain', 'publicUrl'] as const) {
       new TerraformOutput(scope, name, { value: bucket[name] });
     }
@@ -50,7 +48,7 @@ function asList<T>(value: T | readonly T[]): readonly T[] {
   return Array.isArray(value) ? value : [value as T];
 }
 
-describe('S3MediaBucket on AWS', () => {
+describe('AwsMediaBucket', () => {
   test('creates a bucket in its region that refuses to be destroyed while it holds objects', () => {
     expect(onlyResource(synthBucket(), 'aws_s3_bucket')).toEqual({
       bucket: 'shop-media',
@@ -268,25 +266,27 @@ describe('S3MediaBucket on AWS', () => {
   test('lets S3 deliver the access logs of another bucket, and only under the prefix', () => {
     // GIVEN a log bucket
     const synthesized = Testing.synthScope((scope) => {
-      const logs = new S3MediaBucket(scope, 'MediaBucket', { ...AWS, name: 'shop-logs' });
-      // WHEN another bucket's logs are delivered to it
-      logs.allowAccessLogsFrom('arn:aws:s3:::shop-media', 'shop-media/');
+      const logs = new AwsMediaBucket(scope, 'MediaBucket', { ...AWS, name: 'shop-logs' });
+      // WHEN another bucket of the app logs into it
+      new AwsMediaBucket(scope, 'SourceBucket', AWS).logTo(logs, 'shop-media/');
     });
-    // THEN the logging service may write there for that source
-    expect(statement(policyOf(synthesized), 'AccessLogsFrom1')).toEqual({
+    // THEN the logging service may write there for that source, and the source names its target
+    const logsPolicy = resourcesOf(synthesized, 'aws_s3_bucket_policy').find((policy) => String(policy.bucket).startsWith('${aws_s3_bucket.MediaBucket_'));
+    expect(statement(JSON.parse(logsPolicy?.policy as string) as PolicyDocument, 'AccessLogsFrom1')).toEqual({
       Sid: 'AccessLogsFrom1',
       Effect: 'Allow',
       Principal: { Service: 'logging.s3.amazonaws.com' },
       Action: 's3:PutObject',
       Resource: `${BUCKET_ARN}/shop-media/*`,
-      Condition: { ArnLike: { 'aws:SourceArn': 'arn:aws:s3:::shop-media' } },
+      Condition: { ArnLike: { 'aws:SourceArn': expect.stringMatching(/^\$\{aws_s3_bucket\.SourceBucket_[0-9A-F]{8}\.arn\}$/) } },
     });
+    expect(onlyResource(synthesized, 'aws_s3_bucket_logging').target_bucket).toEqual(ref('aws_s3_bucket', 'MediaBucket', 'bucket'));
   });
 
   test('hands out grants that carry the KMS key, so IAM users can use the encrypted bucket', () => {
     const kmsKeyArn = 'arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
     const { bucket } = bucketInStack({ encryption: { kmsKeyArn } });
-    expect(bucket.prefixGrant('prod')).toEqual({ bucketArn: bucket.bucketArn, prefix: 'prod', kmsKeyArn });
+    expect(bucket.accessGrant('prod')).toEqual({ bucketName: bucket.bucketName, bucketArn: bucket.bucketArn, prefix: 'prod', kmsKeyArn });
   });
 
   test('warns that public prefixes without a CDN make nothing public', () => {
@@ -311,115 +311,17 @@ describe('S3MediaBucket on AWS', () => {
   });
 });
 
-describe('S3MediaBucket on an S3-compatible service', () => {
-  test('creates the bucket without AWS-only companions, which such services answer with NotImplemented', () => {
-    const synthesized = synthBucket({}, R2);
-    expect(onlyResource(synthesized, 'aws_s3_bucket')).toEqual({ bucket: 'shop-media', force_destroy: false, lifecycle: { prevent_destroy: false } });
-    for (const type of [
-      'aws_s3_bucket_ownership_controls',
-      'aws_s3_bucket_public_access_block',
-      'aws_s3_bucket_server_side_encryption_configuration',
-      'aws_s3_bucket_policy',
-      'aws_s3_bucket_versioning',
-    ]) {
-      expect(resourcesOf(synthesized, type)).toEqual([]);
-    }
-  });
-
-  test('leaves the region to the provider block on every resource', () => {
-    const synthesized = synthBucket({ versioning: true, lifecycle: { abortIncompleteMultipartUploadDays: 1 } }, R2);
-    const resources = Object.values(parse(synthesized).resource ?? {}).flatMap((byName) => Object.values(byName));
-    expect(resources.filter((resource) => 'region' in resource)).toEqual([]);
-  });
-
-  test('grants anonymous reads on the public prefixes by bucket policy', () => {
-    const synthesized = synthBucket({ publicReadPrefixes: ['prod/media'] }, { ...R2, region: 'us-east-1', endpoint: 'https://minio.example.com' });
-    expect(policyOf(synthesized).Statement).toEqual([
-      {
-        Sid: 'PublicReadOfPublicPrefixes',
-        Effect: 'Allow',
-        Principal: '*',
-        Action: 's3:GetObject',
-        Resource: ['arn:aws:s3:::${aws_s3_bucket.MediaBucket_1C0F75E7.bucket}/prod/media/*'],
-      },
-    ]);
-    expect(onlyResource(synthesized, 'aws_s3_bucket_policy').depends_on).toBeUndefined();
-  });
-
-  test('writes versioning when the service supports it', () => {
-    expect(onlyResource(synthBucket({ versioning: true }, R2), 'aws_s3_bucket_versioning').versioning_configuration).toEqual({ status: 'Enabled' });
-  });
-
-  test('tells the app the service\'s endpoint and region, and a virtual-hosted origin', () => {
-    expect(attributesOf({}, R2)).toMatchObject({
-      region: 'auto',
-      endpoint: 'https://0123abcd.r2.cloudflarestorage.com',
-      originDomain: '${aws_s3_bucket.MediaBucket_1C0F75E7.bucket}.0123abcd.r2.cloudflarestorage.com',
-    });
-  });
-
-  test('derives a path-style origin, port included, when the service needs it', () => {
-    const minio = { ...R2, region: 'us-east-1', endpoint: 'http://localhost:9000' };
-    expect(attributesOf({ forcePathStyle: true }, minio).originDomain).toBe('localhost:9000/${aws_s3_bucket.MediaBucket_1C0F75E7.bucket}');
-  });
-
-  test('keeps the endpoint\'s http scheme in the public URL of a local service served by its origin', () => {
-    const minio = { ...R2, region: 'us-east-1', endpoint: 'http://localhost:9000' };
-    expect(attributesOf({ forcePathStyle: true }, minio).publicUrl).toBe('http://localhost:9000/${aws_s3_bucket.MediaBucket_1C0F75E7.bucket}');
-  });
-
-  test('serves public objects from the domain it is given', () => {
-    expect(attributesOf({ publicDomain: 'media.shop.com' }, R2).publicDomain).toBe('media.shop.com');
-  });
-
-  test('refuses access logging later too', () => {
-    const { bucket } = bucketInStack({}, R2);
-    expect(() => bucket.logTo({ targetBucket: 'shop-logs', prefix: 'x/' })).toThrow(/'logging' is AWS S3 server access logging/);
-  });
-});
-
-describe('S3MediaBucket validation', () => {
+describe('AwsMediaBucket validation', () => {
   test('refuses an invalid name and region, listing both', () => {
     expect(() => synthBucket({ name: 'Shop_Media', region: 'europe' })).toThrow(
-      /'name' must contain only lowercase letters.*\n.*'region' must be an AWS region such as eu-central-1 \(value: "europe"\)/s,
+      /'name' must contain only lowercase letters.*\n.*'region' must be an AWS region such as us-east-1 or eu-central-1 \(value: "europe"\)/s,
     );
-  });
-
-  test('refuses an empty region for an S3-compatible service', () => {
-    expect(() => synthBucket({ region: '' }, R2)).toThrow(/'region' must not be empty/);
   });
 
   test('refuses a wildcard CORS origin in production', () => {
     expect(() => synthBucket({ production: true, cors: [{ allowedOrigins: ['*'], allowedMethods: ['GET'] }] })).toThrow(
       /'cors' allows every origin \("\*"\), which production buckets refuse/,
     );
-  });
-
-  test('requires an endpoint for an S3-compatible service', () => {
-    expect(() => synthBucket({ endpoint: undefined }, R2)).toThrow(/'endpoint' is required for target 's3-compatible'/);
-  });
-
-  test('refuses an endpoint with a path', () => {
-    expect(() => synthBucket({ endpoint: 'https://minio.example.com/bucket' }, R2)).toThrow(
-      /'endpoint' must be a URL with scheme and host only, .*\(value: "https:\/\/minio.example.com\/bucket"\)/,
-    );
-  });
-
-  test('refuses an endpoint known only at apply time for an S3-compatible service', () => {
-    expect(() =>
-      Testing.synthScope((scope) => {
-        const endpoint = new TerraformVariable(scope, 'endpoint', { type: 'string' }).stringValue;
-        new S3MediaBucket(scope, 'MediaBucket', { ...R2, endpoint });
-      }),
-    ).toThrow(/'endpoint' must be known at synth for target 's3-compatible'/);
-  });
-
-  test('refuses path-style addressing on AWS', () => {
-    expect(() => synthBucket({ forcePathStyle: true })).toThrow(/'forcePathStyle' is for s3-compatible services/);
-  });
-
-  test('refuses default encryption on an S3-compatible service', () => {
-    expect(() => synthBucket({ encryption: {} }, R2)).toThrow(/'encryption' configures AWS S3 default encryption/);
   });
 
   test('refuses a KMS key that is not a KMS ARN', () => {
@@ -432,41 +334,13 @@ describe('S3MediaBucket validation', () => {
     );
   });
 
-  test('refuses a storage-class transition on an S3-compatible service', () => {
-    expect(() => synthBucket({ lifecycle: { transition: { days: 30, storageClass: 'GLACIER' } } }, R2)).toThrow(
-      /'lifecycle.transition' moves objects to AWS storage classes/,
-    );
-  });
-
   test('refuses a transition to STANDARD_IA before 30 days', () => {
     expect(() => synthBucket({ lifecycle: { transition: { days: 7, storageClass: 'STANDARD_IA' } } })).toThrow(
       /'lifecycle.transition.days' must be at least 30 for STANDARD_IA \(value: 7\)/,
     );
   });
 
-  test('refuses access logging on an S3-compatible service', () => {
-    expect(() => synthBucket({ logging: { targetBucket: 'shop-logs', prefix: 'x/' } }, R2)).toThrow(/'logging' is AWS S3 server access logging/);
-  });
-
-  test('refuses CloudFront in front of an S3-compatible service', () => {
-    expect(() => synthBucket({ cdn: CDN }, R2)).toThrow(/'cdn' is a CloudFront distribution, which serves AWS S3 buckets only/);
-  });
-
-  test('refuses a public domain next to a CDN', () => {
-    expect(() => synthBucket({ cdn: CDN, publicDomain: 'media.shop.com' })).toThrow(/'publicDomain' and 'cdn' both name the public host/);
-  });
-
-  test('refuses a public domain that is not a host name', () => {
-    expect(() => synthBucket({ publicDomain: 'https://media.shop.com/' }, R2)).toThrow(/'publicDomain' must be a lowercase host name/);
-  });
-
   test('refuses object lock without versioning', () => {
-    expect(() => synthBucket({ objectLock: true })).toThrow(/'objectLock' needs 'versioning': true/);
-  });
-
-  test('lists every problem in one error', () => {
-    expect(() => synthBucket({ endpoint: undefined, encryption: {}, cdn: CDN }, R2)).toThrow(
-      /Invalid S3MediaBucket props:\n {2}- 'endpoint' is required.*\n {2}- 'encryption'.*\n {2}- 'cdn'/,
-    );
+    expect(() => synthBucket({ objectLock: true })).toThrow(/'objectLock' needs versioning: true/);
   });
 });

@@ -1,8 +1,8 @@
 /**
  * Naming and format rules shared by the config schema and the constructs.
  *
- * Each function returns the rules a value breaks, as short sentences ("must be …"), so that a
- * caller can report all of them at once with the field path and the value.
+ * Each `…Problems(value)` function returns the rules a value breaks, as short sentences
+ * ("must be …"), so that a caller can report all of them at once with the field path and the value.
  */
 
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
@@ -36,6 +36,10 @@ export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 export const DNS1123_LABEL_RULE =
   'must be a DNS-1123 label: at most 63 lowercase letters, digits and hyphens, starting and ending with a letter or digit';
 
+export function dnsLabelProblems(value: string): string[] {
+  return DNS1123_LABEL.test(value) ? [] : [DNS1123_LABEL_RULE];
+}
+
 /** Kubernetes DNS-1123 subdomain: Secret names. */
 export function isDns1123Subdomain(value: string): boolean {
   return value.length <= 253 && value.split('.').every((part) => DNS1123_LABEL.test(part));
@@ -43,10 +47,18 @@ export function isDns1123Subdomain(value: string): boolean {
 export const DNS1123_SUBDOMAIN_RULE =
   'must be a DNS-1123 subdomain: at most 253 characters, dot-separated labels of lowercase letters, digits and hyphens';
 
+export function dnsSubdomainProblems(value: string): string[] {
+  return isDns1123Subdomain(value) ? [] : [DNS1123_SUBDOMAIN_RULE];
+}
+
 /** Keys of a Kubernetes Secret's data (and, in practice, environment variable names). */
 export const SECRET_KEY = /^[-._a-zA-Z0-9]{1,253}$/;
 export const SECRET_KEY_RULE =
   'must be a valid Secret key: 1 to 253 letters, digits, "-", "_" or "."';
+
+export function secretKeyProblems(key: string): string[] {
+  return SECRET_KEY.test(key) ? [] : [SECRET_KEY_RULE];
+}
 
 /** A path prefix inside a bucket, such as `prod` or `prod/media`. */
 export function prefixProblems(prefix: string): string[] {
@@ -82,3 +94,29 @@ export const CORS_ORIGIN_RULE =
 /** A DNS host name such as `media.example.com` (no scheme, no path). */
 export const HOSTNAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/;
 export const HOSTNAME_RULE = 'must be a lowercase host name such as media.example.com, without scheme or path';
+
+export function hostnameProblems(host: string): string[] {
+  return HOSTNAME.test(host) ? [] : [HOSTNAME_RULE];
+}
+
+/** The S3 API URL of a service: scheme and host (and port) only, e.g. http://localhost:9000. */
+export const SERVICE_ENDPOINT = /^https?:\/\/[a-z0-9.-]+(:\d{1,5})?\/?$/;
+export const SERVICE_ENDPOINT_RULE = 'must be an http(s) URL without a path, e.g. https://<account>.r2.cloudflarestorage.com';
+
+export function serviceEndpointProblems(endpoint: string): string[] {
+  return SERVICE_ENDPOINT.test(endpoint) ? [] : [SERVICE_ENDPOINT_RULE];
+}
+
+/** Wildcard CORS origins: refused in production, flagged elsewhere. */
+export function wildcardOrigins(rules: ReadonlyArray<{ readonly allowedOrigins: readonly string[] }>): string[] {
+  return rules.flatMap((rule) => rule.allowedOrigins.filter((origin) => origin === '*'));
+}
+
+/** `scheme://host[:port]` without a trailing slash; the host of an endpoint URL, for messages. */
+export function endpointHost(endpoint: string): string | undefined {
+  try {
+    return new URL(endpoint).hostname;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * One environment: its buckets, where its keys come from, the key names of its settings, and its
+ * Kubernetes secrets.
+ */
+import { DNS1123_SUBDOMAIN_RULE, isDns1123Subdomain } from '../../facts/rules';
+import type {
+  ResolvedBucket,
+  ResolvedCredentialSettings,
+  ResolvedEnvironment,
+  ResolvedKubernetes,
+  ResolvedSettings,
+  StoragePlatform,
+} from '../model';
+import type { KubernetesConfig } from '../schema';
+import { secretKeyNames, type SecretField } from '../secret-profiles';
+import type { ResolveContext } from './context';
+import { formatPath, type IssuePath } from './issues';
+import { expand, mergeSettings } from './merge';
+
+const DEFAULT_SECRET_NAME = '{app}-{role}-storage';
+
+export class EnvironmentResolver {
+  /** `<namespace>/<secret>` of every secret resolved so far, with where its name was written. */
+  private readonly secretNames = new Map<string, IssuePath>();
+
+  constructor(private readonly ctx: ResolveContext) {}
+
+  resolve(env: string, platform: StoragePlatform, prefix: string, buckets: readonly ResolvedBucket[]): ResolvedEnvironment {
+    return {
+      provider: platform.provider,
+      region: platform.region,
+      service: platform.service,
+      name: env,
+      stackName: `${this.ctx.config.app}-${env}`,
+      production: this.ctx.isProduction(env),
+      prefix,
+      credentials: this.credentials(env, platform, buckets),
+      settings: this.settings(env, platform),
+      kubernetes: this.kubernetes(env),
+      buckets,
+    };
+  }
+
+  private credentials(env: string, platform: StoragePlatform, buckets: readonly ResolvedBucket[]): ResolvedCredentialSettings {
+    const { config, issues } = this.ctx;
+    const credentials = mergeSettings(config.credentials ?? {}, config.environments[env].credentials);
+    const mode = credentials.mode ?? 'supplied';
+    const path = ['environments', env, 'credentials', 'mode'];
+    if (mode === 'managed' && platform.provider === 's3-compatible') {
+      issues.error(path, mode,
+        `cannot be "managed" on s3-compatible: ${platform.service?.flavor ?? 'the service'} keys are created in the service's console or API, not through the S3 API; supply them as variables`);
+    }
+    if (mode === 'managed' && platform.provider === 'digitalocean') {
+      for (const bucket of buckets.filter((b) => b.access === 'policy')) {
+        issues.error(path, mode,
+          `cannot be "managed" while bucket "${bucket.name}" uses access: policy: DigitalOcean refuses a bucket policy on a bucket that has a bucket-scoped (limited access) Spaces key. Use supplied keys with the policy model, or access: acl with managed keys`);
+      }
+    }
+    if (credentials.generation !== undefined && mode !== 'managed') {
+      issues.warn(['environments', env, 'credentials', 'generation'], credentials.generation,
+        'only rotates managed keys; supplied keys rotate by changing the variables');
+    }
+    return { mode, generation: credentials.generation ?? 1 };
+  }
+
+  /** The profile's key names, renamed or extended by `keys`; two fields never share a key. */
+  private settings(env: string, platform: StoragePlatform): ResolvedSettings {
+    const { config, issues } = this.ctx;
+    const envConfig = config.environments[env];
+    const profile = envConfig.profile ?? config.profile ?? (platform.provider === 'digitalocean' ? 'spaces' : 's3');
+    const keys = secretKeyNames(profile, mergeSettings(config.keys ?? {}, envConfig.keys));
+    const keysPath = (field?: string): IssuePath => [
+      ...(envConfig.keys !== undefined || envConfig.profile !== undefined ? ['environments', env] : []),
+      ...(field === undefined ? ['profile'] : ['keys', field]),
+    ];
+    if (Object.keys(keys).length === 0 && profile === 'custom') {
+      issues.error(keysPath(), profile, 'is custom, so keys must name at least one key');
+    }
+    const byKey = new Map<string, SecretField>();
+    for (const [field, key] of Object.entries(keys) as Array<[SecretField, string]>) {
+      const other = byKey.get(key);
+      if (other !== undefined) issues.error(keysPath(field), key, `must differ from the key of "${other}": two fields cannot share a key`);
+      byKey.set(key, field);
+    }
+    return { profile, keys };
+  }
+
+  private kubernetes(env: string): ResolvedKubernetes | undefined {
+    const { config, issues } = this.ctx;
+    const envKubernetes = config.environments[env].kubernetes;
+    if (envKubernetes === false) return undefined;
+    const k8s: KubernetesConfig = mergeSettings(config.kubernetes ?? {}, envKubernetes);
+    const path = (field: keyof KubernetesConfig): IssuePath =>
+      envKubernetes?.[field] !== undefined ? ['environments', env, 'kubernetes', field] : ['kubernetes', field];
+    const cluster = k8s.cluster ?? {};
+    if (cluster.doks !== undefined && (cluster.kubeconfig !== undefined || cluster.context !== undefined)) {
+      issues.error(path('cluster'), cluster, 'must name either a DOKS cluster (doks) or a kubeconfig (kubeconfig, context), not both');
+    }
+    const namespace = k8s.namespace ?? `${config.app}-${env}`;
+    return {
+      namespace,
+      cluster,
+      createNamespace: k8s.createNamespace ?? false,
+      rolloutDeployments: k8s.rolloutDeployments ?? [],
+      secretNames: this.secretNamesOf(env, namespace, k8s.secretName ?? DEFAULT_SECRET_NAME, path('secretName')),
+    };
+  }
+
+  /** A secret name per bucket role, each a valid name and unique in its namespace. */
+  private secretNamesOf(env: string, namespace: string, template: string, path: IssuePath): Record<string, string> {
+    const { config, issues } = this.ctx;
+    const names: Record<string, string> = {};
+    for (const role of this.ctx.roles) {
+      const secretName = expand(template, { app: config.app, env, role });
+      if (!isDns1123Subdomain(secretName)) issues.error(path, secretName, DNS1123_SUBDOMAIN_RULE);
+      const id = `${namespace}/${secretName}`;
+      const seenAt = this.secretNames.get(id);
+      if (seenAt !== undefined) {
+        issues.error(path, secretName,
+          `must be unique in namespace ${namespace} (also produced at ${formatPath(seenAt)}); with several buckets, put {role} in the name`);
+      } else {
+        this.secretNames.set(id, path);
+      }
+      names[role] = secretName;
+    }
+    return names;
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * The `storage` and `credentials` outputs of an environment stack: written by the stacks, read by
+ * the tools (verify, migrate-media, env) and by anyone running `terraform output`. One module
+ * holds the shape, so writer and reader cannot drift apart.
+ */
+import { z } from 'zod';
+import type { ResolvedBucket } from '../config/model';
+import { type BucketAddresses, type KeyPair, publicBaseUrl } from './app-settings';
+
+export const STORAGE_OUTPUT = 'storage';
+export const CREDENTIALS_OUTPUT = 'credentials';
+
+export const STORAGE_OUTPUT_DESCRIPTION =
+  'Per bucket role: bucket, region, endpoint (URL), cdn_endpoint (URL), prefix, public_base_url (URL), public_prefixes, private_prefixes, access, addressing_style, cors.';
+export const CREDENTIALS_OUTPUT_DESCRIPTION = 'access_key_id and secret_access_key the app uses.';
+
+const CorsRuleEntrySchema = z.object({
+  allowed_origins: z.array(z.string()),
+  allowed_methods: z.array(z.string()),
+  allowed_headers: z.array(z.string()).optional(),
+});
+
+/** One bucket role of the storage output. Fields added later are optional, so older stacks still parse. */
+export const StorageEntrySchema = z.object({
+  bucket: z.string().min(1),
+  region: z.string().min(1),
+  endpoint: z.string().min(1),
+  cdn_endpoint: z.string().min(1),
+  prefix: z.string(),
+  public_base_url: z.string().min(1),
+  public_prefixes: z.array(z.string()),
+  private_prefixes: z.array(z.string()),
+  access: z.string().min(1),
+  cors: z.array(CorsRuleEntrySchema).optional(),
+  addressing_style: z.enum(['virtual', 'path']).optional(),
+});
+
+export const StorageOutputSchema = z.record(z.string(), StorageEntrySchema);
+
+export const CredentialsOutputSchema = z.object({
+  access_key_id: z.string().min(1),
+  secret_access_key: z.string().min(1),
+});
+
+export type StorageEntry = z.infer<typeof StorageEntrySchema>;
+
+/** The storage output's entry for one bucket role (values may be tokens at synth). */
+export function storageEntry(addresses: BucketAddresses, bucket: ResolvedBucket, prefix: string): StorageEntry {
+  return {
+    bucket: addresses.bucketName,
+    region: addresses.region,
+    endpoint: addresses.endpoint,
+    cdn_endpoint: addresses.publicUrl,
+    prefix,
+    public_base_url: publicBaseUrl(addresses, prefix),
+    public_prefixes: [...bucket.publicPrefixes],
+    private_prefixes: [...bucket.privatePrefixes],
+    access: bucket.access,
+    addressing_style: bucket.addressingStyle,
+    // What `verify` checks preflights against: the deployed rules.
+    cors: bucket.cors.map((rule) => ({
+      allowed_origins: [...rule.allowedOrigins],
+      allowed_methods: [...rule.allowedMethods],
+      allowed_headers: [...(rule.allowedHeaders ?? [])],
+    })),
+  };
+}
+
+export function credentialsEntry(credentials: KeyPair): z.infer<typeof CredentialsOutputSchema> {
+  return { access_key_id: credentials.accessKeyId, secret_access_key: credentials.secretAccessKey };
+}
