@@ -78,7 +78,15 @@ export function parseConfig(text: string, source = DEFAULT_CONFIG_FILE): LoadedC
     throw new ConfigError(source, [...syntaxIssues, ...duplicates]);
   }
 
-  const { resolution, issues } = validate(document.toJS() ?? {});
+  return validateConfig(document.toJS() ?? {}, source);
+}
+
+/**
+ * Validates and resolves a config given as an object (the shape of storage.yaml, e.g. built in
+ * TypeScript); throws a ConfigError listing every problem.
+ */
+export function validateConfig(raw: unknown, source = 'config'): LoadedConfig {
+  const { resolution, issues } = validate(raw);
   if (resolution === undefined || issues.length > 0) throw new ConfigError(source, issues);
   return { config: resolution.config, warnings: resolution.warnings };
 }

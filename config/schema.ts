@@ -57,6 +57,10 @@ const spacesRegion = oneOf(SPACES_REGIONS, SPACES_REGION_RULE);
 
 const days = z.int({ error: 'must be a whole number of days' }).min(1, { error: 'must be at least 1 day' });
 
+/** A whole number of seconds from 0 to `max` (`maxName` says it in words: "one day"). */
+const seconds = (max: number, maxName: string) =>
+  z.int({ error: 'must be a whole number of seconds' }).min(0, { error: 'must not be negative' }).max(max, { error: `must be at most ${max} (${maxName})` });
+
 const dnsLabel = z.string().regex(DNS1123_LABEL, { error: DNS1123_LABEL_RULE });
 
 export const CorsRuleSchema = z
@@ -71,10 +75,7 @@ export const CorsRuleSchema = z
       .describe('HTTP methods allowed from those origins.'),
     allowedHeaders: z.array(z.string().min(1)).optional().describe('Request headers allowed in a preflight. Default: none.'),
     exposeHeaders: z.array(z.string().min(1)).optional().describe('Response headers the browser may read. Default: none.'),
-    maxAgeSeconds: z
-      .int({ error: 'must be a whole number of seconds' })
-      .min(0, { error: 'must not be negative' })
-      .max(86400, { error: 'must be at most 86400 (one day)' })
+    maxAgeSeconds: seconds(86400, 'one day')
       .optional()
       .describe('How long a browser may cache the preflight answer. Default: 3000.'),
   })
@@ -110,10 +111,7 @@ export const LifecycleSchema = z
 export const CdnSchema = z
   .strictObject({
     enabled: z.boolean().optional().describe('Serve the bucket through the DigitalOcean CDN. Default: false.'),
-    ttl: z
-      .int({ error: 'must be a whole number of seconds' })
-      .min(0, { error: 'must not be negative' })
-      .max(ONE_YEAR_SECONDS, { error: `must be at most ${ONE_YEAR_SECONDS} (one year)` })
+    ttl: seconds(ONE_YEAR_SECONDS, 'one year')
       .meta({ examples: [...CDN_TTLS] })
       .optional()
       .describe(`Edge cache lifetime in seconds. DigitalOcean accepts ${CDN_TTLS.join(', ')}. Default: 3600 (DigitalOcean), 86400 (CloudFront).`),
@@ -212,11 +210,7 @@ export const CredentialsSchema = z
     mode: oneOf(['supplied', 'managed'], 'must be "supplied" or "managed"')
       .optional()
       .describe('supplied: keys come from sensitive Terraform variables. managed: the stack creates a key scoped to the buckets. Default: supplied.'),
-    generation: z
-      .int({ error: 'must be a whole number' })
-      .min(1, { error: 'must be at least 1' })
-      .optional()
-      .describe('Managed keys only: bump to rotate the key (create-before-destroy). Default: 1.'),
+    generation: z.int({ error: 'must be a whole number' }).min(1, { error: 'must be at least 1' }).optional().describe('Managed keys only: bump to rotate the key (create-before-destroy). Default: 1.'),
   })
   .describe('Credentials the app uses.');
 

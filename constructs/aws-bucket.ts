@@ -8,7 +8,7 @@ import { awsRegionProblems, awsS3Endpoint, kmsKeyArnProblems, objectLockProblems
 import { serviceEndpointProblems } from '../facts/rules';
 import { unskipCheckov } from './checkov';
 import { CloudFrontCdn, type CloudFrontCdnProps } from './cloudfront-cdn';
-import type { BucketGrant, BucketLogging, IMediaBucket } from './media-bucket';
+import { type BucketGrant, type BucketLogging, type IMediaBucket, logInto } from './media-bucket';
 import { cloudFrontReadStatement, denyInsecureTransportStatement, denyOutdatedTlsStatement } from './policy-document';
 import { checkCommonProps, S3MediaBucketBase, type S3MediaBucketBaseProps } from './s3-bucket-base';
 import { PropsValidator } from './validation';
@@ -150,14 +150,8 @@ export class AwsMediaBucket extends S3MediaBucketBase {
    */
   logTo(target: IMediaBucket | string, prefix: string): S3BucketLoggingA {
     unskipCheckov(this.bucket, 'CKV_AWS_18');
-    const logging = new S3BucketLoggingA(this, 'Logging', {
-      bucket: this.bucket.bucket,
-      region: this.bucket.region,
-      targetBucket: typeof target === 'string' ? target : target.bucketName,
-      targetPrefix: prefix,
-    });
-    if (typeof target !== 'string') target.acceptAccessLogsFrom(this, prefix);
-    return logging;
+    return logInto(this, target, prefix, (targetBucket) =>
+      new S3BucketLoggingA(this, 'Logging', { ...this.companion, targetBucket, targetPrefix: prefix }));
   }
 
   /** Lets S3 write the server access logs of `source` under `prefix` in this bucket. */

@@ -6,7 +6,7 @@ import { prefixProblems } from '../facts/rules';
 import { skipCheckov } from './checkov';
 import { generationTrigger, type IStorageCredentials, suppliedKeyPair } from './credentials';
 import type { BucketGrant } from './media-bucket';
-import { identityPolicyDocument, type PrefixGrant, prefixReadWriteStatements, serializePolicy } from './policy-document';
+import { policyDocument, type PrefixGrant, prefixReadWriteStatements, serializePolicy } from './policy-document';
 import { PropsValidator } from './validation';
 
 export interface IamCredentialsProps {
@@ -81,7 +81,7 @@ export class IamCredentials extends Construct implements IStorageCredentials {
     const policy = new IamUserPolicy(this, 'Policy', {
       name: 'media-storage',
       user: this.user.name,
-      policy: serializePolicy(identityPolicyDocument(prefixGrants.flatMap((grant, i) => prefixReadWriteStatements(grant, i + 1)))),
+      policy: serializePolicy(policyDocument(prefixGrants.flatMap((grant, i) => prefixReadWriteStatements(grant, i + 1)))),
     });
     skipCheckov(policy, 'CKV_AWS_40',
       'One user per environment with one inline policy scoped to its prefixes: a group would hold exactly this user and add nothing.');

@@ -58,6 +58,16 @@ export interface IMediaBucket extends IConstruct {
   acceptAccessLogsFrom(source: IMediaBucket, prefix: string): void;
 }
 
+/**
+ * Wires a bucket's access logs to `target`: the logging resource `create` makes names the
+ * target, and a target of the same app is asked to accept the delivery.
+ */
+export function logInto<L>(source: IMediaBucket, target: IMediaBucket | string, prefix: string, create: (targetBucket: string) => L): L {
+  const logging = create(typeof target === 'string' ? target : target.bucketName);
+  if (typeof target !== 'string') target.acceptAccessLogsFrom(source, prefix);
+  return logging;
+}
+
 /** One CORS rule, the same for every provider. */
 export interface CorsRule {
   readonly allowedOrigins: readonly string[];

@@ -15,18 +15,14 @@ export interface PolicyStatement {
   readonly Condition?: PolicyCondition;
 }
 
-export interface PolicyDocument {
+/** A policy document of bucket statements (the default) or of identity statements. */
+export interface PolicyDocument<S extends IdentityPolicyStatement = PolicyStatement> {
   readonly Version: '2012-10-17';
-  readonly Statement: readonly PolicyStatement[];
+  readonly Statement: readonly S[];
 }
 
-export function policyDocument(statements: readonly PolicyStatement[]): PolicyDocument {
+export function policyDocument<S extends IdentityPolicyStatement>(statements: readonly S[]): PolicyDocument<S> {
   return { Version: '2012-10-17', Statement: statements };
-}
-
-/** `arn:aws:s3:::<bucket>/<prefix>/*` for each prefix (the whole bucket for an empty prefix). */
-export function objectArns(bucketName: string, prefixes: readonly string[]): string[] {
-  return prefixes.map((prefix) => (prefix === '' ? `arn:aws:s3:::${bucketName}/*` : `arn:aws:s3:::${bucketName}/${prefix}/*`));
 }
 
 /** Anonymous s3:GetObject on the given prefixes, and nothing else. */
@@ -36,11 +32,12 @@ export function anonymousReadStatement(bucketName: string, prefixes: readonly st
     Effect: 'Allow',
     Principal: '*',
     Action: 's3:GetObject',
-    Resource: objectArns(bucketName, prefixes),
+    // A name-built ARN: the bucket may live on a service whose provider reports no ARN.
+    Resource: objectArnsOf(`arn:aws:s3:::${bucketName}`, prefixes),
   };
 }
 
-export function serializePolicy(document: PolicyDocument | IdentityPolicyDocument): string {
+export function serializePolicy(document: PolicyDocument<IdentityPolicyStatement>): string {
   return JSON.stringify(document);
 }
 
@@ -49,15 +46,6 @@ export function serializePolicy(document: PolicyDocument | IdentityPolicyDocumen
  * the principal, so IAM refuses a `Principal` here: the type leaves it out.
  */
 export type IdentityPolicyStatement = Omit<PolicyStatement, 'Principal'>;
-
-export interface IdentityPolicyDocument {
-  readonly Version: '2012-10-17';
-  readonly Statement: readonly IdentityPolicyStatement[];
-}
-
-export function identityPolicyDocument(statements: readonly IdentityPolicyStatement[]): IdentityPolicyDocument {
-  return { Version: '2012-10-17', Statement: statements };
-}
 
 /**
  * `<bucketArn>/<prefix>/*` for each prefix (`<bucketArn>/*` for an empty prefix). Takes the
@@ -73,28 +61,19 @@ export function objectArnOf(bucketArn: string, prefix: string): string {
   return prefix === '' ? `${bucketArn}/*` : `${bucketArn}/${prefix}/*`;
 }
 
+/** Denies every action on the bucket and its objects, to anyone, when `condition` holds. */
+function denyAllWhen(sid: string, bucketArn: string, condition: PolicyCondition): PolicyStatement {
+  return { Sid: sid, Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: [bucketArn, `${bucketArn}/*`], Condition: condition };
+}
+
 /** Denies every request made over plain HTTP, whoever makes it. */
 export function denyInsecureTransportStatement(bucketArn: string): PolicyStatement {
-  return {
-    Sid: 'DenyInsecureTransport',
-    Effect: 'Deny',
-    Principal: '*',
-    Action: 's3:*',
-    Resource: [bucketArn, `${bucketArn}/*`],
-    Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-  };
+  return denyAllWhen('DenyInsecureTransport', bucketArn, { Bool: { 'aws:SecureTransport': 'false' } });
 }
 
 /** Denies every request made over TLS older than `minimumVersion` (1.2 unless told). */
 export function denyOutdatedTlsStatement(bucketArn: string, minimumVersion = 1.2): PolicyStatement {
-  return {
-    Sid: 'DenyOutdatedTls',
-    Effect: 'Deny',
-    Principal: '*',
-    Action: 's3:*',
-    Resource: [bucketArn, `${bucketArn}/*`],
-    Condition: { NumericLessThan: { 's3:TlsVersion': minimumVersion } },
-  };
+  return denyAllWhen('DenyOutdatedTls', bucketArn, { NumericLessThan: { 's3:TlsVersion': minimumVersion } });
 }
 
 /**

@@ -7,16 +7,7 @@ import { Construct } from 'constructs';
 import { spacesRegionProblems } from '../facts/digitalocean';
 import { bucketNameProblems, wildcardOrigins } from '../facts/rules';
 import { skipCheckov } from './checkov';
-import {
-  type BucketGrant,
-  type BucketLifecycle,
-  type BucketLogging,
-  type CorsRule,
-  corsRuleConfig,
-  type IMediaBucket,
-  type LifecycleRule,
-  lifecycleRules,
-} from './media-bucket';
+import { type BucketGrant, type BucketLifecycle, type BucketLogging, type CorsRule, corsRuleConfig, type IMediaBucket, type LifecycleRule, lifecycleRules, logInto } from './media-bucket';
 import { anonymousReadStatement, policyDocument, serializePolicy } from './policy-document';
 import { SpacesCdn, type SpacesCdnProps } from './spaces-cdn';
 import { PropsValidator } from './validation';
@@ -154,14 +145,8 @@ export class SpacesMediaBucket extends Construct implements IMediaBucket {
    * created in the same app, so Terraform creates it first.
    */
   logTo(target: IMediaBucket | string, prefix: string): SpacesBucketLogging {
-    const logging = new SpacesBucketLogging(this, 'Logging', {
-      bucket: this.bucket.id,
-      region: this.bucket.region,
-      targetBucket: typeof target === 'string' ? target : target.bucketName,
-      targetPrefix: prefix,
-    });
-    if (typeof target !== 'string') target.acceptAccessLogsFrom(this, prefix);
-    return logging;
+    return logInto(this, target, prefix, (targetBucket) =>
+      new SpacesBucketLogging(this, 'Logging', { bucket: this.bucket.id, region: this.bucket.region, targetBucket, targetPrefix: prefix }));
   }
 
   /** Spaces delivers access logs without a permission on the target. */

@@ -16,7 +16,8 @@ import type { IMediaBucket } from '../constructs/media-bucket';
 import { SpacesCredentials } from '../constructs/spaces-credentials';
 import { StorageSecret } from '../constructs/storage-secret';
 import { createBuckets, pascalCase } from './buckets';
-import { digitaloceanProvider, kubernetesProvider, storageProvider } from './providers';
+import { kubernetesProvider } from './providers/kubernetes-provider';
+import { digitaloceanProvider, storageProvider } from './providers/storage-provider';
 import { configureStateBackend, type StackPaths } from './state-backend';
 
 export interface EnvironmentStackProps {

@@ -3,7 +3,7 @@ import type { Construct } from 'constructs';
 import type { ResolvedSharedStack, ResolvedState } from '../config/model';
 import type { IMediaBucket } from '../constructs/media-bucket';
 import { createBuckets } from './buckets';
-import { storageProvider } from './providers';
+import { storageProvider } from './providers/storage-provider';
 import { configureStateBackend, type StackPaths } from './state-backend';
 
 export interface SharedStorageStackProps {

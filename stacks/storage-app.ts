@@ -1,5 +1,7 @@
 import type { App } from 'cdktf';
+import { formatIssue, validateConfig } from '../config/load';
 import type { ResolvedConfig } from '../config/model';
+import type { StorageConfig } from '../config/schema';
 import type { IMediaBucket } from '../constructs/media-bucket';
 import { EnvironmentStack } from './environment-stack';
 import { SharedStorageStack } from './shared-storage-stack';
@@ -21,4 +23,22 @@ export function buildStorageApp(app: App, config: ResolvedConfig, projectDir: st
     (environment) => new EnvironmentStack(app, environment.stackName, { environment, sharedBuckets, state: config.state, paths }),
   );
   return { shared, environments };
+}
+
+export interface CreateStorageStacksOptions {
+  /**
+   * Directory that relative paths of the config (local state, kubeconfig) are relative to.
+   * @default - the current working directory
+   */
+  readonly projectDir?: string;
+}
+
+/**
+ * The programmatic entry: a config object (the shape of storage.yaml) in, the stacks out, in
+ * `app`. The config is validated as the YAML loader does it: a ConfigError lists every problem.
+ * Warnings (settings that work but deserve a look) come back formatted, for the caller to show.
+ */
+export function createStorageStacks(app: App, config: StorageConfig, options: CreateStorageStacksOptions = {}): StorageStacks & { readonly warnings: readonly string[] } {
+  const { config: resolved, warnings } = validateConfig(config);
+  return { ...buildStorageApp(app, resolved, options.projectDir ?? process.cwd()), warnings: warnings.map(formatIssue) };
 }

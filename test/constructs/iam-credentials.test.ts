@@ -1,6 +1,6 @@
 import { Testing, TerraformOutput } from 'cdktf';
 import { IamCredentials, type IamCredentialsProps } from '../../constructs/iam-credentials';
-import type { IdentityPolicyDocument, IdentityPolicyStatement } from '../../constructs/policy-document';
+import type { IdentityPolicyStatement, PolicyDocument } from '../../constructs/policy-document';
 import { onlyResource, parse, ref, resourcesOf } from '../helpers';
 
 const MEDIA = 'arn:aws:s3:::shop-media';
@@ -20,8 +20,8 @@ function synthCredentials(props: Partial<IamCredentialsProps> = {}): string {
   });
 }
 
-function policyOf(synthesized: string): IdentityPolicyDocument {
-  return JSON.parse(onlyResource(synthesized, 'aws_iam_user_policy').policy as string) as IdentityPolicyDocument;
+function policyOf(synthesized: string): PolicyDocument<IdentityPolicyStatement> {
+  return JSON.parse(onlyResource(synthesized, 'aws_iam_user_policy').policy as string) as PolicyDocument<IdentityPolicyStatement>;
 }
 
 describe('IamCredentials, supplied', () => {

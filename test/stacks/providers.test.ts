@@ -1,5 +1,5 @@
 import { Testing } from 'cdktf';
-import { type ClusterAccess, kubernetesProvider } from '../../stacks/providers';
+import { type ClusterAccess, kubernetesProvider } from '../../stacks/providers/kubernetes-provider';
 import { parse } from '../helpers';
 
 function synthTarget(target: ClusterAccess) {
