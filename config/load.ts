@@ -9,7 +9,7 @@ import type { ResolvedConfig } from './model';
 import { type ConfigIssue, formatPath, type IssuePath, type Resolution, resolveConfig } from './resolve';
 import { ConfigSchema } from './schema';
 
-export const DEFAULT_CONFIG_FILE = 'storage.yaml';
+const DEFAULT_CONFIG_FILE = 'storage.yaml';
 
 /** The config file to use: an explicit path, else $STORAGE_CONFIG, else storage.yaml. */
 export function configPath(explicit?: string): string {

@@ -43,7 +43,7 @@ function oneOf<const T extends string | number>(values: readonly T[], rule: stri
     .meta({ enum: [...values] }) as unknown as z.ZodType<T, T>;
 }
 
-export const PROVIDERS = ['digitalocean', 'aws', 's3-compatible'] as const;
+const PROVIDERS = ['digitalocean', 'aws', 's3-compatible'] as const;
 export type ProviderName = (typeof PROVIDERS)[number];
 
 // Which regions are valid depends on the provider, which an environment may override: checked
@@ -63,7 +63,7 @@ const seconds = (max: number, maxName: string) =>
 
 const dnsLabel = z.string().regex(DNS1123_LABEL, { error: DNS1123_LABEL_RULE });
 
-export const CorsRuleSchema = z
+const CorsRuleSchema = z
   .strictObject({
     allowedOrigins: z
       .array(z.string().regex(CORS_ORIGIN, { error: CORS_ORIGIN_RULE }))
@@ -81,7 +81,7 @@ export const CorsRuleSchema = z
   })
   .describe('One CORS rule.');
 
-export const LifecycleSchema = z
+const LifecycleSchema = z
   .strictObject({
     noncurrentVersionExpirationDays: days
       .optional()
@@ -108,7 +108,7 @@ export const LifecycleSchema = z
   })
   .describe('Lifecycle rules.');
 
-export const CdnSchema = z
+const CdnSchema = z
   .strictObject({
     enabled: z.boolean().optional().describe('Serve the bucket through the DigitalOcean CDN. Default: false.'),
     ttl: seconds(ONE_YEAR_SECONDS, 'one year')
@@ -140,17 +140,17 @@ export const CdnSchema = z
   })
   .describe('CDN in front of the bucket.');
 
-export const LoggingSchema = z
+const LoggingSchema = z
   .strictObject({
     targetBucket: z.string().describe('Bucket (same region) that receives the access logs.'),
     prefix: z.string().optional().describe('Key prefix of the log objects. Default: <bucket>/.'),
   })
   .describe('Server access logging to another bucket.');
 
-export const ACCESS_MODELS = ['acl', 'policy'] as const;
+const ACCESS_MODELS = ['acl', 'policy'] as const;
 
 /** Bucket settings an environment may override (everything but `shared`). */
-export const BucketSettingsSchema = z.strictObject({
+const BucketSettingsSchema = z.strictObject({
   name: z
     .string()
     .optional()
@@ -198,14 +198,14 @@ export const BucketSettingsSchema = z.strictObject({
     .describe('Refuse any plan that destroys or replaces the bucket. Default: true in production environments.'),
 });
 
-export const BucketSchema = BucketSettingsSchema.extend({
+const BucketSchema = BucketSettingsSchema.extend({
   shared: z
     .boolean()
     .optional()
     .describe('One bucket for every environment, each under its own path prefix, owned by the <app>-shared stack. Default: false (a bucket per environment).'),
 }).describe('A bucket, keyed by its role (media, static, backups, …).');
 
-export const CredentialsSchema = z
+const CredentialsSchema = z
   .strictObject({
     mode: oneOf(['supplied', 'managed'], 'must be "supplied" or "managed"')
       .optional()
@@ -214,7 +214,7 @@ export const CredentialsSchema = z
   })
   .describe('Credentials the app uses.');
 
-export const KubernetesClusterSchema = z
+const KubernetesClusterSchema = z
   .strictObject({
     kubeconfig: z.string().min(1).optional().describe('Path to a kubeconfig file.'),
     context: z.string().min(1).optional().describe('Context in the kubeconfig. Default: its current context.'),
@@ -222,7 +222,7 @@ export const KubernetesClusterSchema = z
   })
   .describe('How to reach the cluster. Default (empty): the provider\'s KUBE_* environment variables.');
 
-export const KubernetesSchema = z
+const KubernetesSchema = z
   .strictObject({
     namespace: dnsLabel.optional().describe('Namespace of the secret. Default: <app>-<env>.'),
     secretName: z
@@ -250,7 +250,7 @@ const keys = z
 
 const provider = oneOf(PROVIDERS, `must be one of ${PROVIDERS.join(', ')}`);
 
-export const ServiceSchema = z
+const ServiceSchema = z
   .strictObject({
     endpoint: z
       .string()
@@ -266,7 +266,7 @@ export const ServiceSchema = z
   })
   .describe('provider: s3-compatible only: the service.');
 
-export const EnvironmentSchema = z
+const EnvironmentSchema = z
   .strictObject({
     provider: provider.optional().describe('Where this environment\'s buckets live. Default: the top-level provider.'),
     service: ServiceSchema.optional(),
@@ -293,7 +293,7 @@ export const EnvironmentSchema = z
   })
   .describe('An environment (prod, dev, …): one stack, <app>-<env>.');
 
-export const StateSchema = z
+const StateSchema = z
   .discriminatedUnion('backend', [
     z.strictObject({
       backend: z.literal('local'),

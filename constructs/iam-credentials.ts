@@ -33,7 +33,7 @@ export interface IamCredentialsProps {
   readonly generation?: number;
 }
 
-export const S3_SUPPLIED_KEY_VARIABLES = {
+const S3_SUPPLIED_KEY_VARIABLES = {
   accessKeyId: 's3_access_key_id',
   secretAccessKey: 's3_secret_access_key',
 } as const;

@@ -80,7 +80,7 @@ export interface CorsRule {
   readonly maxAgeSeconds?: number;
 }
 
-export const DEFAULT_CORS_MAX_AGE_SECONDS = 3000;
+const DEFAULT_CORS_MAX_AGE_SECONDS = 3000;
 
 /** A CORS rule as both providers' cors_rule blocks take it (mutable arrays, max age defaulted). */
 export function corsRuleConfig(rule: CorsRule) {
@@ -137,6 +137,6 @@ export function lifecycleRules(lifecycle: BucketLifecycle | undefined): Lifecycl
 }
 
 /** A stable rule id for a prefix: `expire-tmp` for `tmp/`, `expire-prod-tmp` for `prod/tmp/`. */
-export function expireRuleId(prefix: string): string {
+function expireRuleId(prefix: string): string {
   return `expire-${prefix.replace(/\/+$/, '').replace(/[^a-zA-Z0-9]+/g, '-')}`;
 }

@@ -52,12 +52,12 @@ export type IdentityPolicyStatement = Omit<PolicyStatement, 'Principal'>;
  * bucket's ARN attribute rather than building `arn:aws:s3:::…`, so the partition (aws-cn,
  * aws-us-gov) comes from the provider and the reference orders the policy after the bucket.
  */
-export function objectArnsOf(bucketArn: string, prefixes: readonly string[]): string[] {
+function objectArnsOf(bucketArn: string, prefixes: readonly string[]): string[] {
   return prefixes.map((prefix) => objectArnOf(bucketArn, prefix));
 }
 
 /** `<bucketArn>/<prefix>/*`, or `<bucketArn>/*` for an empty prefix. */
-export function objectArnOf(bucketArn: string, prefix: string): string {
+function objectArnOf(bucketArn: string, prefix: string): string {
   return prefix === '' ? `${bucketArn}/*` : `${bucketArn}/${prefix}/*`;
 }
 
@@ -96,7 +96,7 @@ export function cloudFrontReadStatement(bucketArn: string, prefixes: readonly st
  * large uploads (CreateMultipartUpload, UploadPart and CompleteMultipartUpload are s3:PutObject).
  * No s3:PutObjectAcl: buckets have ACLs disabled.
  */
-export const OBJECT_READ_WRITE_ACTIONS = [
+const OBJECT_READ_WRITE_ACTIONS = [
   's3:GetObject',
   's3:PutObject',
   's3:DeleteObject',

@@ -21,7 +21,7 @@ export interface SpacesCredentialsProps {
   readonly generation?: number;
 }
 
-export const SUPPLIED_KEY_VARIABLES = {
+const SUPPLIED_KEY_VARIABLES = {
   accessKeyId: 'spaces_access_key_id',
   secretAccessKey: 'spaces_secret_access_key',
 } as const;

@@ -21,7 +21,7 @@ const CorsRuleEntrySchema = z.object({
 });
 
 /** One bucket role of the storage output. Fields added later are optional, so older stacks still parse. */
-export const StorageEntrySchema = z.object({
+const StorageEntrySchema = z.object({
   bucket: z.string().min(1),
   region: z.string().min(1),
   endpoint: z.string().min(1),

@@ -4,7 +4,7 @@
  */
 
 /** AWS regions look like us-east-1, eu-central-2, us-gov-west-1. */
-export const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
+const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
 
 export function awsRegionProblems(region: string): string[] {
   return AWS_REGION.test(region) ? [] : ['must be an AWS region such as us-east-1 or eu-central-1'];
@@ -39,7 +39,7 @@ export function kmsKeyArnProblems(arn: string, bucketRegion?: string): string[] 
 }
 
 /** The only region CloudFront takes ACM certificates from. */
-export const CLOUDFRONT_CERTIFICATE_REGION = 'us-east-1';
+const CLOUDFRONT_CERTIFICATE_REGION = 'us-east-1';
 
 /** An ACM certificate ARN in any partition. */
 export const ACM_CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[A-Za-z0-9-]+$/;

@@ -111,12 +111,3 @@ export function serviceEndpointProblems(endpoint: string): string[] {
 export function wildcardOrigins(rules: ReadonlyArray<{ readonly allowedOrigins: readonly string[] }>): string[] {
   return rules.flatMap((rule) => rule.allowedOrigins.filter((origin) => origin === '*'));
 }
-
-/** `scheme://host[:port]` without a trailing slash; the host of an endpoint URL, for messages. */
-export function endpointHost(endpoint: string): string | undefined {
-  try {
-    return new URL(endpoint).hostname;
-  } catch {
-    return undefined;
-  }
-}

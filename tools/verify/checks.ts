@@ -1,6 +1,6 @@
 /**
  * The checks `verify` runs against one bucket role, in the order an operator would do them by
- * hand (seed 002's verification steps): credentials, region, a canary write, public and private
+ * hand after a deploy: credentials, region, a canary write, public and private
  * reads from the origin and the CDN, a presigned URL, CORS preflights. Test objects live under
  * `.cdktf-media-storage-verify` names inside the environment's prefix and are deleted at the end.
  */
