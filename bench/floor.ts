@@ -8,7 +8,7 @@ import { join } from 'node:path';
 
 const PROJECT_DIR = join(__dirname, '..');
 /** Directories (and files) of the project the synth needs. */
-export const SOURCES = ['main.ts', 'config', 'constructs', 'stacks'];
+export const SOURCES = ['main.ts', 'facts', 'config', 'contract', 'constructs', 'stacks'];
 
 /** The .ts files of a file or directory, recursively. */
 export function tsFiles(path: string): string[] {
