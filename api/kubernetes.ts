@@ -3,5 +3,5 @@
  * setup for a kubeconfig or a DOKS cluster. Needs the peer @cdktf/provider-kubernetes (and
  * @cdktf/provider-digitalocean for a DOKS cluster).
  */
-export { CHECKSUM_ANNOTATION, StorageSecret, type StorageSecretProps } from '../constructs/storage-secret';
+export { checksumAnnotation, StorageSecret, type StorageSecretProps } from '../constructs/storage-secret';
 export { type ClusterAccess, kubernetesProvider } from '../stacks/providers/kubernetes-provider';

@@ -111,7 +111,15 @@ export interface ResolvedSettings {
 /** Where the app's keys come from. */
 export interface ResolvedCredentialSettings {
   readonly mode: 'supplied' | 'managed';
+  /** Managed keys: the generation the app is given. */
   readonly generation: number;
+  /** Managed keys: an older generation kept beside it until it is retired. */
+  readonly previousGeneration?: number;
+  /**
+   * Supplied keys: the environment's part of the variable names (`prod` for
+   * `prod_spaces_access_key_id`), so no two environments share variables.
+   */
+  readonly variablePrefix: string;
 }
 
 /** Where an environment's buckets live: the provider, its region, and the service for s3-compatible. */

@@ -210,7 +210,16 @@ const CredentialsSchema = z
     mode: oneOf(['supplied', 'managed'], 'must be "supplied" or "managed"')
       .optional()
       .describe('supplied: keys come from sensitive Terraform variables. managed: the stack creates a key scoped to the buckets. Default: supplied.'),
-    generation: z.int({ error: 'must be a whole number' }).min(1, { error: 'must be at least 1' }).optional().describe('Managed keys only: bump to rotate the key (create-before-destroy). Default: 1.'),
+    generation: z
+      .int({ error: 'must be a whole number' })
+      .min(1, { error: 'must be at least 1' })
+      .optional()
+      .describe('Managed keys only: the generation of the key the app is given. npm run bump-key-generation raises it and keeps the old key (previousGeneration) until it is retired. Default: 1.'),
+    previousGeneration: z
+      .int({ error: 'must be a whole number' })
+      .min(1, { error: 'must be at least 1' })
+      .optional()
+      .describe('Managed keys only: an older generation whose key stays valid beside the current one while apps move over. Removing it (npm run retire-key) deletes that key. Default: none.'),
   })
   .describe('Credentials the app uses.');
 

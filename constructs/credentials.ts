@@ -1,43 +1,118 @@
-import { DataResource, TerraformVariable } from 'cdktf';
-import type { Construct } from 'constructs';
+import { TerraformStack, TerraformVariable } from 'cdktf';
+// cdktf's own logical-id function: the one way to name the address a resource had before it moved.
+import { makeUniqueId } from 'cdktf/lib/private/unique';
+import type { Construct, IConstruct } from 'constructs';
+import { type SuppliedKeyKind, suppliedKeyVariables } from '../facts/rules';
+import { PropsValidator } from './validation';
 
-/** The access key pair an app uses, whatever created it. Values are Terraform tokens. */
+/**
+ * The access key pair an app uses, whatever created it. Values are Terraform tokens; a supplied
+ * secret is an ephemeral variable, which only write-only arguments (such as the Kubernetes
+ * secret's `data_wo`) may take.
+ */
 export interface IStorageCredentials {
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
+  /** The generation of a managed key; undefined for supplied keys. */
+  readonly generation?: number;
+  /**
+   * True when `secretAccessKey` is ephemeral (a supplied key): it is never written to state, plan
+   * or outputs, so nothing but a write-only argument may reference it.
+   */
+  readonly ephemeralSecret: boolean;
+  /** The key kept beside the current one during an overlap rotation, until it is retired. */
+  readonly previous?: { readonly accessKeyId: string; readonly secretAccessKey: string; readonly generation: number };
 }
 
-/** Names of the two sensitive variables that carry a supplied key pair. */
-export interface SuppliedKeyVariableNames {
-  readonly accessKeyId: string;
-  readonly secretAccessKey: string;
+/** Where the app's keys come from, and which generations of a managed key exist. */
+export interface CredentialsProps {
+  /**
+   * supplied: the keys come from two variables (an access key id, and an ephemeral secret that
+   * never reaches state or plan files); rotate by changing them. managed: the stack creates the key.
+   */
+  readonly mode: 'supplied' | 'managed';
+  /**
+   * Managed keys: the generation of the key the app is given. A new generation is a new key
+   * (child id `Key<generation>`), created beside the old one.
+   * @default 1
+   */
+  readonly generation?: number;
+  /**
+   * Managed keys: an older generation kept alive beside `generation`, so apps that still use it
+   * keep working while they move (overlap rotation). Remove it to retire (delete) that key.
+   * @default - no previous key
+   */
+  readonly previousGeneration?: number;
+  /**
+   * Supplied keys: put before the variable names, e.g. `prod` for `prod_spaces_access_key_id`, so
+   * the stacks of several environments never share variables.
+   * @default - no prefix
+   */
+  readonly variablePrefix?: string;
+}
+
+/** What the supplied key variables of one provider are called and what a key id looks like there. */
+export interface SuppliedKeySpec {
+  /** Completes the variable names: `<prefix>_<kind>_access_key_id`. */
+  readonly kind: SuppliedKeyKind;
+  /** Completes their descriptions: "Access key id of the <keyKind> the app uses." */
+  readonly keyKind: string;
+  /** An RE2 pattern a plausible access key id matches, and how to say it. @default - any id without whitespace */
+  readonly accessKeyId?: { readonly pattern: string; readonly description: string };
+}
+
+/** The generations that exist, oldest first, after checking them. */
+export function liveGenerations(construct: string, props: CredentialsProps): number[] {
+  const generation = props.generation ?? 1;
+  const previous = props.previousGeneration;
+  new PropsValidator(construct)
+    .check('generation', generation, Number.isInteger(generation) && generation >= 1 ? [] : ['must be a whole number from 1'])
+    .check('previousGeneration', previous, previous === undefined || (Number.isInteger(previous) && previous >= 1 && previous < generation)
+      ? [] : [`must be a whole number from 1, below 'generation' (${generation})`])
+    .throwIfInvalid();
+  return previous === undefined ? [generation] : [previous, generation];
 }
 
 /**
- * Declares a key pair the stack does not create, as two sensitive, non-nullable string variables
- * in `scope`. `keyKind` completes their descriptions ("Access key id of the <keyKind> the app uses.").
+ * Declares the key pair of a supplied key in `scope`: a string variable for the access key id, and
+ * an ephemeral, sensitive one for the secret. Both refuse an empty value (what a missing CI secret
+ * becomes), surrounding whitespace, and an id of the wrong form, naming the environment variable
+ * and the tfvars file that set them, before anything is planned.
  */
-export function suppliedKeyPair(scope: Construct, names: SuppliedKeyVariableNames, keyKind: string): IStorageCredentials {
-  const variable = (name: string, description: string) => {
-    const v = new TerraformVariable(scope, name, { type: 'string', sensitive: true, nullable: false, description });
+export function suppliedKeyPair(scope: Construct, spec: SuppliedKeySpec, prefix: string | undefined): IStorageCredentials {
+  const names = suppliedKeyVariables(spec.kind, prefix);
+  const tfvars = `secrets/${TerraformStack.of(scope).node.id}.tfvars`;
+  const variable = (variableName: string, description: string, ephemeral: boolean) => {
+    const checks = [
+      { condition: `\${length(var.${variableName}) > 0}`, errorMessage: `${variableName} is empty: set TF_VAR_${variableName} or put it in ${tfvars} (a missing CI secret arrives as an empty string).` },
+      { condition: `\${var.${variableName} == trimspace(var.${variableName})}`, errorMessage: `${variableName} has whitespace around it: set TF_VAR_${variableName} to the key alone.` },
+    ];
+    if (!ephemeral && spec.accessKeyId !== undefined) {
+      checks.push({
+        condition: `\${length(var.${variableName}) == 0 || can(regex("${spec.accessKeyId.pattern}", var.${variableName}))}`,
+        errorMessage: `${variableName} does not look like ${spec.accessKeyId.description}: check TF_VAR_${variableName}.`,
+      });
+    }
+    const v = new TerraformVariable(scope, variableName, { type: 'string', sensitive: ephemeral, nullable: false, description, validation: checks });
     // Users set these by name (TF_VAR_<name>), so the name must not carry a path hash.
-    v.overrideLogicalId(name);
+    v.overrideLogicalId(variableName);
+    // Never stored in state or plan files (Terraform and OpenTofu ≥ 1.11); cdktf 0.21 has no option for it.
+    if (ephemeral) v.addOverride('ephemeral', true);
     return v;
   };
   return {
-    accessKeyId: variable(names.accessKeyId, `Access key id of the ${keyKind} the app uses.`).stringValue,
-    secretAccessKey: variable(names.secretAccessKey, `Secret of the ${keyKind} the app uses.`).stringValue,
+    accessKeyId: variable(names.accessKeyId, `Access key id of the ${spec.keyKind} the app uses (not a secret: it is written to the state).`, false).stringValue,
+    secretAccessKey: variable(names.secretAccessKey, `Secret of the ${spec.keyKind} the app uses. Ephemeral: never written to state or plan files.`, true).stringValue,
+    ephemeralSecret: true,
   };
 }
 
 /**
- * A `terraform_data` (child id `Generation`) holding the generation of a managed key, and the
- * value for the key's `replace_triggered_by`: bumping the generation replaces the key.
- *
- * The address is a plain `type.name` string: cdktf 0.21 renders a resource in
- * replaceTriggeredBy as "${…}", which Terraform refuses (hashicorp/terraform-cdk#3196).
+ * The address a construct's child `id` had before keys were named by generation (one key,
+ * child id `Key`): a `moved` block from it keeps an existing key when a stack is upgraded.
  */
-export function generationTrigger(scope: Construct, generation: number): string {
-  const trigger = new DataResource(scope, 'Generation', { input: { generation } });
-  return `${trigger.terraformResourceType}.${trigger.friendlyUniqueId}`;
+export function legacyKeyAddress(owner: IConstruct, resourceType: string): string {
+  const stack = TerraformStack.of(owner);
+  const components = owner.node.scopes.slice(owner.node.scopes.indexOf(stack) + 1).map((c) => c.node.id);
+  return `${resourceType}.${makeUniqueId([...components, 'Key'])}`;
 }

@@ -4,39 +4,32 @@ import { IamUserPolicy } from '@cdktf/provider-aws/lib/iam-user-policy';
 import { Construct } from 'constructs';
 import { prefixProblems } from '../facts/rules';
 import { skipCheckov } from './checkov';
-import { generationTrigger, type IStorageCredentials, suppliedKeyPair } from './credentials';
+import { type CredentialsProps, type IStorageCredentials, legacyKeyAddress, liveGenerations, suppliedKeyPair } from './credentials';
 import type { BucketGrant } from './media-bucket';
 import { policyDocument, type PrefixGrant, prefixReadWriteStatements, serializePolicy } from './policy-document';
 import { PropsValidator } from './validation';
 
-export interface IamCredentialsProps {
-  /**
-   * supplied: the keys come from the sensitive variables `s3_access_key_id` and
-   * `s3_secret_access_key` (TF_VAR_…, a tfvars file, CI secrets); rotate by changing them. The
-   * only mode for S3-compatible services, whose keys are made in the service's console.
-   * managed: the stack creates an IAM user limited to `grants`, and an access key for it.
-   */
-  readonly mode: 'supplied' | 'managed';
+export interface IamCredentialsProps extends CredentialsProps {
   /**
    * Buckets, or prefixes of them, that a managed key may list, read, write and delete (see
    * `IMediaBucket.accessGrant`); each must carry the bucket ARN. Ignored for supplied keys.
    */
   readonly grants: readonly BucketGrant[];
-  /** Name of the managed IAM user: up to 64 letters, digits and + = , . @ _ -. Ignored for supplied keys. */
+  /**
+   * Name of the managed IAM user: up to 64 letters, digits and + = , . @ _ -. IAM allows two
+   * access keys per user, which is what an overlap rotation uses: the user must hold no key of its
+   * own. Ignored for supplied keys.
+   */
   readonly userName: string;
   /**
-   * Managed keys: bump to rotate. The new key is created before the old one is deleted, so the
-   * secret is rewritten with the new key and nothing points at a deleted one. IAM allows two keys
-   * per user, so the user must hold no other key.
-   * @default 1
+   * Supplied keys: an RE2 pattern the access key id must match, and how to say it. AWS keys are
+   * `AKIA…` (long-lived) or `ASIA…` (temporary); other services' ids have no common form.
+   * @default - AKIA/ASIA followed by 16 capitals and digits
    */
-  readonly generation?: number;
+  readonly accessKeyIdPattern?: { readonly pattern: string; readonly description: string } | 'any';
 }
 
-const S3_SUPPLIED_KEY_VARIABLES = {
-  accessKeyId: 's3_access_key_id',
-  secretAccessKey: 's3_secret_access_key',
-} as const;
+const AWS_ACCESS_KEY_ID = { pattern: '^(AKIA|ASIA)[0-9A-Z]{16}$', description: 'an AWS access key id (AKIA or ASIA and 16 capitals and digits)' };
 
 const IAM_USER_NAME = /^[\w+=,.@-]{1,64}$/;
 
@@ -47,22 +40,29 @@ const IAM_USER_NAME = /^[\w+=,.@-]{1,64}$/;
 export class IamCredentials extends Construct implements IStorageCredentials {
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
+  readonly generation?: number;
+  readonly ephemeralSecret: boolean;
+  readonly previous?: IStorageCredentials['previous'];
   /** The managed user, when the stack creates one. */
   readonly user?: IamUser;
-  /** The managed key, when the stack creates one. */
+  /** The managed key of the current generation, when the stack creates one. */
   readonly key?: IamAccessKey;
 
   constructor(scope: Construct, id: string, props: IamCredentialsProps) {
     super(scope, id);
     if (props.mode === 'supplied') {
-      ({ accessKeyId: this.accessKeyId, secretAccessKey: this.secretAccessKey } = suppliedKeyPair(this, S3_SUPPLIED_KEY_VARIABLES, 'S3 key'));
+      const pattern = props.accessKeyIdPattern ?? AWS_ACCESS_KEY_ID;
+      ({ accessKeyId: this.accessKeyId, secretAccessKey: this.secretAccessKey, ephemeralSecret: this.ephemeralSecret } = suppliedKeyPair(this, {
+        kind: 's3',
+        keyKind: 'S3 key',
+        accessKeyId: pattern === 'any' ? undefined : pattern,
+      }, props.variablePrefix));
       return;
     }
 
-    const generation = props.generation ?? 1;
+    const generations = liveGenerations('IamCredentials', props);
     const validator = new PropsValidator('IamCredentials')
       .check('userName', props.userName, IAM_USER_NAME.test(props.userName) ? [] : ['must be 1 to 64 letters, digits and + = , . @ _ -'])
-      .check('generation', generation, Number.isInteger(generation) && generation >= 1 ? [] : ['must be a whole number from 1'])
       .require(props.grants.length > 0, "'grants' must name at least one bucket for a managed key: a key that can reach nothing is useless");
     props.grants.forEach((grant, i) => {
       validator
@@ -86,13 +86,20 @@ export class IamCredentials extends Construct implements IStorageCredentials {
     skipCheckov(policy, 'CKV_AWS_40',
       'One user per environment with one inline policy scoped to its prefixes: a group would hold exactly this user and add nothing.');
 
-    // An access key has no attribute that forces replacement: a change of the generation does.
-    const replaceTrigger = generationTrigger(this, generation);
-    this.key = new IamAccessKey(this, 'Key', {
-      user: this.user.name,
-      lifecycle: { createBeforeDestroy: true, replaceTriggeredBy: [replaceTrigger] },
-    });
-    this.accessKeyId = this.key.id;
-    this.secretAccessKey = this.key.secret;
+    // One key per live generation: a bump adds the new key beside the old one (IAM's limit of two
+    // keys per user is the limit of one overlap), retiring deletes the old one.
+    const user = this.user;
+    const keys = generations.map((generation) => ({ generation, key: new IamAccessKey(this, `Key${generation}`, { user: user.name }) }));
+    // A stack from before keys were named by generation holds its one key at `Key`: it is the oldest.
+    keys[0].key.moveFromId(legacyKeyAddress(this, 'aws_iam_access_key'));
+    const current = keys[keys.length - 1];
+    this.key = current.key;
+    this.generation = current.generation;
+    this.accessKeyId = current.key.id;
+    this.secretAccessKey = current.key.secret;
+    this.ephemeralSecret = false;
+    if (keys.length === 2) {
+      this.previous = { accessKeyId: keys[0].key.id, secretAccessKey: keys[0].key.secret, generation: keys[0].generation };
+    }
   }
 }

@@ -1,57 +1,56 @@
 import { SpacesKey } from '@cdktf/provider-digitalocean/lib/spaces-key';
 import { Construct } from 'constructs';
-import { generationTrigger, type IStorageCredentials, suppliedKeyPair } from './credentials';
+import { type CredentialsProps, type IStorageCredentials, legacyKeyAddress, liveGenerations, suppliedKeyPair } from './credentials';
 
-export interface SpacesCredentialsProps {
-  /**
-   * supplied: the keys come from the sensitive variables `spaces_access_key_id` and
-   * `spaces_secret_access_key` (TF_VAR_…, a tfvars file, CI secrets); rotate by changing them.
-   * managed: the stack creates a Spaces key with read/write access to `buckets` only.
-   */
-  readonly mode: 'supplied' | 'managed';
+export interface SpacesCredentialsProps extends CredentialsProps {
   /** Buckets a managed key may read and write. Ignored for supplied keys. */
   readonly buckets: readonly string[];
-  /** Name of the managed key in the DigitalOcean console. Ignored for supplied keys. */
+  /** Name of the managed key in the DigitalOcean console, followed by `-g<generation>`. Ignored for supplied keys. */
   readonly keyName: string;
-  /**
-   * Managed keys: bump to rotate. The new key is created before the old one is deleted, so the
-   * secret is rewritten with the new key and nothing points at a deleted one.
-   * @default 1
-   */
-  readonly generation?: number;
 }
 
-const SUPPLIED_KEY_VARIABLES = {
-  accessKeyId: 'spaces_access_key_id',
-  secretAccessKey: 'spaces_secret_access_key',
-} as const;
-
-/** The app's Spaces key: supplied as sensitive variables, or created and scoped by the stack. */
+/**
+ * The app's Spaces key: supplied as variables (`<prefix>_spaces_access_key_id` and the ephemeral
+ * `<prefix>_spaces_secret_access_key`), or created and scoped to the buckets by the stack, one
+ * key per live generation.
+ */
 export class SpacesCredentials extends Construct implements IStorageCredentials {
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
-  /** The managed key, when the stack creates one. */
+  readonly generation?: number;
+  readonly ephemeralSecret: boolean;
+  readonly previous?: IStorageCredentials['previous'];
+  /** The managed key of the current generation, when the stack creates one. */
   readonly key?: SpacesKey;
 
   constructor(scope: Construct, id: string, props: SpacesCredentialsProps) {
     super(scope, id);
     if (props.mode === 'supplied') {
-      ({ accessKeyId: this.accessKeyId, secretAccessKey: this.secretAccessKey } = suppliedKeyPair(this, SUPPLIED_KEY_VARIABLES, 'Spaces key'));
+      ({ accessKeyId: this.accessKeyId, secretAccessKey: this.secretAccessKey, ephemeralSecret: this.ephemeralSecret } = suppliedKeyPair(this, {
+        kind: 'spaces',
+        keyKind: 'Spaces key',
+        accessKeyId: { pattern: '^DO[0-9A-Z]{10,}$', description: 'a Spaces access key id (DO followed by capital letters and digits)' },
+      }, props.variablePrefix));
       return;
     }
 
-    const generation = props.generation ?? 1;
-    // A Spaces key has no attribute that forces replacement: a change of the generation does.
-    const replaceTrigger = generationTrigger(this, generation);
-    this.key = new SpacesKey(this, 'Key', {
-      name: `${props.keyName}-g${generation}`,
-      grant: props.buckets.map((bucket) => ({ bucket, permission: 'readwrite' })),
-      lifecycle: {
-        createBeforeDestroy: true,
-        replaceTriggeredBy: [replaceTrigger],
-      },
-    });
-    this.accessKeyId = this.key.accessKey;
-    this.secretAccessKey = this.key.secretKey;
+    const keys = liveGenerations('SpacesCredentials', props).map((generation) => ({
+      generation,
+      key: new SpacesKey(this, `Key${generation}`, {
+        name: `${props.keyName}-g${generation}`,
+        grant: props.buckets.map((bucket) => ({ bucket, permission: 'readwrite' })),
+      }),
+    }));
+    // A stack from before keys were named by generation holds its one key at `Key`: it is the oldest.
+    keys[0].key.moveFromId(legacyKeyAddress(this, 'digitalocean_spaces_key'));
+    const current = keys[keys.length - 1];
+    this.key = current.key;
+    this.generation = current.generation;
+    this.accessKeyId = current.key.accessKey;
+    this.secretAccessKey = current.key.secretKey;
+    this.ephemeralSecret = false;
+    if (keys.length === 2) {
+      this.previous = { accessKeyId: keys[0].key.accessKey, secretAccessKey: keys[0].key.secretKey, generation: keys[0].generation };
+    }
   }
 }

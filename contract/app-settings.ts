@@ -3,7 +3,8 @@
  * the bucket's addresses and the resolved config. The Kubernetes secret (stacks) and the `env`
  * command (tools) both take their values from here, so the two always agree.
  */
-import type { ResolvedBucket } from '../config/model';
+import type { ResolvedBucket, ResolvedEnvironment } from '../config/model';
+import { suppliedKeyVariables } from '../facts/rules';
 import type { SecretField } from '../config/secret-profiles';
 
 /** A bucket's names and addresses, as the stack knows them (tokens) or the outputs give them (strings). */
@@ -68,4 +69,9 @@ export function keyedSettings(
   values: Readonly<Record<SecretField, string>>,
 ): Record<string, string> {
   return Object.fromEntries((Object.entries(keys) as Array<[SecretField, string]>).map(([field, key]) => [key, values[field]]));
+}
+
+/** The variables an environment's supplied key is set through (`prod_spaces_…` on Spaces, `prod_s3_…` elsewhere). */
+export function suppliedKeyVariablesOf(environment: Pick<ResolvedEnvironment, 'provider' | 'credentials'>): { readonly accessKeyId: string; readonly secretAccessKey: string } {
+  return suppliedKeyVariables(environment.provider === 'digitalocean' ? 'spaces' : 's3', environment.credentials.variablePrefix);
 }

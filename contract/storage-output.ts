@@ -9,10 +9,14 @@ import { type BucketAddresses, type KeyPair, publicBaseUrl } from './app-setting
 
 export const STORAGE_OUTPUT = 'storage';
 export const CREDENTIALS_OUTPUT = 'credentials';
+export const PREVIOUS_CREDENTIALS_OUTPUT = 'previous_credentials';
 
 export const STORAGE_OUTPUT_DESCRIPTION =
   'Per bucket role: bucket, region, endpoint (URL), cdn_endpoint (URL), prefix, public_base_url (URL), public_prefixes, private_prefixes, access, addressing_style, cors.';
-export const CREDENTIALS_OUTPUT_DESCRIPTION = 'access_key_id and secret_access_key the app uses.';
+export const CREDENTIALS_OUTPUT_DESCRIPTION =
+  'access_key_id the app uses; secret_access_key and generation of a managed key (a supplied secret is ephemeral: it is never in state or outputs).';
+export const PREVIOUS_CREDENTIALS_OUTPUT_DESCRIPTION =
+  'access_key_id, secret_access_key and generation of the managed key kept during an overlap rotation, until it is retired.';
 
 const CorsRuleEntrySchema = z.object({
   allowed_origins: z.array(z.string()),
@@ -39,7 +43,8 @@ export const StorageOutputSchema = z.record(z.string(), StorageEntrySchema);
 
 export const CredentialsOutputSchema = z.object({
   access_key_id: z.string().min(1),
-  secret_access_key: z.string().min(1),
+  secret_access_key: z.string().min(1).optional(),
+  generation: z.number().int().min(1).optional(),
 });
 
 export type StorageEntry = z.infer<typeof StorageEntrySchema>;
@@ -66,6 +71,16 @@ export function storageEntry(addresses: BucketAddresses, bucket: ResolvedBucket,
   };
 }
 
-export function credentialsEntry(credentials: KeyPair): z.infer<typeof CredentialsOutputSchema> {
-  return { access_key_id: credentials.accessKeyId, secret_access_key: credentials.secretAccessKey };
+export type CredentialsEntry = z.infer<typeof CredentialsOutputSchema>;
+
+/**
+ * The credentials output of a key. An ephemeral secret (a supplied key's) cannot be an output:
+ * Terraform keeps root outputs in the state, so only the access key id is given.
+ */
+export function credentialsEntry(credentials: KeyPair & { readonly generation?: number; readonly ephemeralSecret?: boolean }): CredentialsEntry {
+  return {
+    access_key_id: credentials.accessKeyId,
+    secret_access_key: credentials.ephemeralSecret === true ? undefined : credentials.secretAccessKey,
+    generation: credentials.generation,
+  };
 }

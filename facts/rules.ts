@@ -111,3 +111,16 @@ export function serviceEndpointProblems(endpoint: string): string[] {
 export function wildcardOrigins(rules: ReadonlyArray<{ readonly allowedOrigins: readonly string[] }>): string[] {
   return rules.flatMap((rule) => rule.allowedOrigins.filter((origin) => origin === '*'));
 }
+
+/** Which variables carry a supplied key on a provider: `spaces_…` for Spaces keys, `s3_…` for AWS and S3-compatible services. */
+export type SuppliedKeyKind = 'spaces' | 's3';
+
+/**
+ * The variables a supplied key is set through, `<prefix>_<kind>_access_key_id` and
+ * `<prefix>_<kind>_secret_access_key` (TF_VAR_<name>, or a tfvars file): the stacks declare
+ * them, the tools read a secret from them.
+ */
+export function suppliedKeyVariables(kind: SuppliedKeyKind, prefix: string | undefined): { readonly accessKeyId: string; readonly secretAccessKey: string } {
+  const name = (what: string) => [prefix, kind, what].filter((part) => part !== undefined && part !== '').join('_');
+  return { accessKeyId: name('access_key_id'), secretAccessKey: name('secret_access_key') };
+}

@@ -6,6 +6,8 @@ import {
   CREDENTIALS_OUTPUT,
   CREDENTIALS_OUTPUT_DESCRIPTION,
   credentialsEntry,
+  PREVIOUS_CREDENTIALS_OUTPUT,
+  PREVIOUS_CREDENTIALS_OUTPUT_DESCRIPTION,
   STORAGE_OUTPUT,
   STORAGE_OUTPUT_DESCRIPTION,
   storageEntry,
@@ -63,6 +65,11 @@ export class EnvironmentStack extends TerraformStack {
       sensitive: true,
       value: credentialsEntry(this.credentials),
     });
+    const previous = this.credentials.previous;
+    if (previous !== undefined) {
+      // What retire-key checks before and after deleting the old key.
+      new TerraformOutput(this, PREVIOUS_CREDENTIALS_OUTPUT, { description: PREVIOUS_CREDENTIALS_OUTPUT_DESCRIPTION, sensitive: true, value: credentialsEntry(previous) });
+    }
   }
 
   /** One secret per bucket role in the environment's namespace, holding the app's settings. */
@@ -73,11 +80,14 @@ export class EnvironmentStack extends TerraformStack {
       ...k8s.cluster,
       kubeconfig: k8s.cluster.kubeconfig === undefined ? undefined : paths.fromStackDir(this.node.id, k8s.cluster.kubeconfig),
     });
+    const secretKey = env.settings.keys.secretAccessKey;
     for (const bucket of env.buckets) {
       new StorageSecret(this, `${pascalCase(bucket.role)}Secret`, {
         name: k8s.secretNames[bucket.role],
         namespace: k8s.namespace,
         data: keyedSettings(env.settings.keys, appSettingValues(this.buckets.get(bucket.role)!, bucket, env.prefix, this.credentials)),
+        secretKeys: secretKey === undefined ? [] : [secretKey],
+        revisionInputs: this.credentials.generation === undefined ? {} : { generation: this.credentials.generation },
         createNamespace: k8s.createNamespace && bucket === env.buckets[0],
         rolloutDeployments: k8s.rolloutDeployments,
       });
@@ -85,14 +95,20 @@ export class EnvironmentStack extends TerraformStack {
   }
 }
 
-/** The app's keys: a Spaces key, or an IAM user scoped to the environment's prefix. */
+/** The app's keys: a Spaces key, or an IAM user scoped to the environment's prefix (supplied keys: the environment's variables). */
 function appCredentials(scope: Construct, stackName: string, env: ResolvedEnvironment, buckets: readonly IMediaBucket[]): IStorageCredentials {
-  const { mode, generation } = env.credentials;
+  const { mode, generation, previousGeneration, variablePrefix } = env.credentials;
   const grants = buckets.map((bucket) => bucket.accessGrant(env.prefix));
-  if (env.provider === 'digitalocean') {
-    return new SpacesCredentials(scope, 'Credentials', { mode, generation, buckets: grants.map((grant) => grant.bucketName), keyName: stackName });
+  const keys = { mode, generation, previousGeneration, variablePrefix };
+  switch (env.provider) {
+    case 'digitalocean':
+      return new SpacesCredentials(scope, 'Credentials', { ...keys, buckets: grants.map((grant) => grant.bucketName), keyName: stackName });
+    case 'aws':
+      return new IamCredentials(scope, 'Credentials', { ...keys, grants, userName: `${stackName}-media` });
+    case 's3-compatible':
+      // Keys made in the service's console have no common form: any id without whitespace.
+      return new IamCredentials(scope, 'Credentials', { ...keys, grants, userName: `${stackName}-media`, accessKeyIdPattern: 'any' });
   }
-  return new IamCredentials(scope, 'Credentials', { mode, generation, grants, userName: `${stackName}-media` });
 }
 
 function sharedBucket(buckets: ReadonlyMap<string, IMediaBucket>, role: string): IMediaBucket {

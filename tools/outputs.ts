@@ -11,7 +11,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CREDENTIALS_OUTPUT, CredentialsOutputSchema, STORAGE_OUTPUT, StorageOutputSchema } from '../contract/storage-output';
+import { CREDENTIALS_OUTPUT, CredentialsOutputSchema, PREVIOUS_CREDENTIALS_OUTPUT, STORAGE_OUTPUT, StorageOutputSchema } from '../contract/storage-output';
 import { runTerraform, terraformBinary } from './terraform';
 
 /** One CORS rule as the `cors` field of a storage output entry carries it (optional field). */
@@ -46,6 +46,15 @@ export interface BucketOutput {
 
 export interface CredentialsOutput {
   readonly accessKeyId: string;
+  /** Absent for a supplied key: its secret is an ephemeral variable, never an output. */
+  readonly secretAccessKey?: string;
+  /** The generation of a managed key. */
+  readonly generation?: number;
+}
+
+/** A key pair complete enough to sign requests with. */
+export interface KeyPair {
+  readonly accessKeyId: string;
   readonly secretAccessKey: string;
 }
 
@@ -55,6 +64,8 @@ export interface StackOutputs {
   readonly buckets: readonly BucketOutput[];
   /** Absent when the source withheld sensitive outputs. */
   readonly credentials?: CredentialsOutput;
+  /** The key kept beside the current one during an overlap rotation (managed keys). */
+  readonly previousCredentials?: CredentialsOutput;
 }
 
 export class OutputsError extends Error {
@@ -125,17 +136,21 @@ export function parseStackOutputs(json: unknown, stack: string, source: string):
   }));
   if (buckets.length === 0) throw new OutputsError(`${source}: the storage output of "${stack}" lists no bucket`);
 
+  return {
+    stack,
+    buckets,
+    credentials: credentialsOf(outputs, CREDENTIALS_OUTPUT, stack, source),
+    previousCredentials: credentialsOf(outputs, PREVIOUS_CREDENTIALS_OUTPUT, stack, source),
+  };
+}
+
+function credentialsOf(outputs: Json, name: string, stack: string, source: string): CredentialsOutput | undefined {
   // cdktf writes a withheld sensitive output as nothing at all; Terraform may write null.
-  const rawCredentials = unwrap(outputs[CREDENTIALS_OUTPUT]);
-  let credentials: CredentialsOutput | undefined;
-  if (rawCredentials !== undefined && rawCredentials !== null) {
-    const parsed = CredentialsOutputSchema.safeParse(rawCredentials);
-    if (!parsed.success) {
-      throw new OutputsError(`${source}: the credentials output of "${stack}" needs access_key_id and secret_access_key`);
-    }
-    credentials = { accessKeyId: parsed.data.access_key_id, secretAccessKey: parsed.data.secret_access_key };
-  }
-  return { stack, buckets, credentials };
+  const raw = unwrap(outputs[name]);
+  if (raw === undefined || raw === null) return undefined;
+  const parsed = CredentialsOutputSchema.safeParse(raw);
+  if (!parsed.success) throw new OutputsError(`${source}: the ${name} output of "${stack}" needs access_key_id`);
+  return { accessKeyId: parsed.data.access_key_id, secretAccessKey: parsed.data.secret_access_key, generation: parsed.data.generation };
 }
 
 /** One bucket role: the one named, or the only one. */

@@ -3,7 +3,7 @@
  * which credentials to use.
  */
 import { S3Client } from '@aws-sdk/client-s3';
-import type { BucketOutput, CredentialsOutput, StackOutputs } from './outputs';
+import type { BucketOutput, CredentialsOutput, KeyPair, StackOutputs } from './outputs';
 
 export interface S3Target {
   readonly bucket: string;
@@ -35,7 +35,7 @@ export function targetOf(bucket: BucketOutput, pathStyle: boolean): S3Target {
   return { bucket: bucket.bucket, region: bucket.region, endpoint: bucket.endpoint.replace(/\/+$/, ''), pathStyle };
 }
 
-export function s3Client(target: S3Target, credentials: CredentialsOutput): S3Client {
+export function s3Client(target: S3Target, credentials: KeyPair): S3Client {
   return new S3Client({
     endpoint: target.endpoint,
     region: target.region,
@@ -68,10 +68,13 @@ export function joinUrl(base: string, key: string): string {
 
 export type CredentialsChoice = 'auto' | 'outputs' | 'env';
 
-export interface ResolvedCredentials extends CredentialsOutput {
+export interface ResolvedCredentials extends KeyPair {
   /** Where they came from, for messages (never the values). */
   readonly source: string;
 }
+
+/** The secret of a supplied key, which the outputs never hold, and where it was found. */
+export type SuppliedSecretLookup = () => { readonly value: string; readonly source: string } | undefined;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -92,14 +95,27 @@ function fromEnv(env: Env): ResolvedCredentials | undefined {
  * app's own key: what the app will use) over the environment, because CI sets SPACES_* to the
  * operator key the provider needs, which would pass checks the app's key fails.
  */
-export function resolveCredentials(outputs: StackOutputs, choice: CredentialsChoice, env: Env = process.env): ResolvedCredentials {
-  const fromOutputs = outputs.credentials === undefined ? undefined : { ...outputs.credentials, source: 'the credentials output' };
+export function resolveCredentials(
+  outputs: StackOutputs,
+  choice: CredentialsChoice,
+  env: Env = process.env,
+  suppliedSecret: SuppliedSecretLookup = () => undefined,
+): ResolvedCredentials {
+  const fromOutputs = completeKey(outputs.credentials, suppliedSecret);
   const found = choice === 'outputs' ? fromOutputs : choice === 'env' ? fromEnv(env) : (fromOutputs ?? fromEnv(env));
   if (found !== undefined) return found;
   const where = {
-    outputs: 'the credentials output (cdktf writes it to an outputs file only with --outputs-file-include-sensitive-outputs)',
+    outputs: 'the credentials output (cdktf writes it to an outputs file only with --outputs-file-include-sensitive-outputs; a supplied key\'s secret comes from TF_VAR_<variable> or secrets/<stack>.tfvars)',
     env: 'AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or SPACES_ACCESS_KEY_ID/SPACES_SECRET_ACCESS_KEY',
     auto: 'the credentials output, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or SPACES_ACCESS_KEY_ID/SPACES_SECRET_ACCESS_KEY',
   }[choice];
   throw new Error(`no credentials for stack "${outputs.stack}": looked in ${where}`);
+}
+
+/** The output's key, its secret from the output (managed keys) or from where the operator keeps it (supplied keys). */
+function completeKey(key: CredentialsOutput | undefined, suppliedSecret: SuppliedSecretLookup): ResolvedCredentials | undefined {
+  if (key === undefined) return undefined;
+  if (key.secretAccessKey !== undefined) return { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey, source: 'the credentials output' };
+  const secret = suppliedSecret();
+  return secret === undefined ? undefined : { accessKeyId: key.accessKeyId, secretAccessKey: secret.value, source: `the credentials output and ${secret.source}` };
 }

@@ -60,7 +60,15 @@ export class EnvironmentResolver {
       issues.warn(['environments', env, 'credentials', 'generation'], credentials.generation,
         'only rotates managed keys; supplied keys rotate by changing the variables');
     }
-    return { mode, generation: credentials.generation ?? 1 };
+    const generation = credentials.generation ?? 1;
+    const previous = mode === 'managed' ? credentials.previousGeneration : undefined;
+    if (credentials.previousGeneration !== undefined && mode !== 'managed') {
+      issues.warn(['environments', env, 'credentials', 'previousGeneration'], credentials.previousGeneration, 'only applies to managed keys');
+    } else if (previous !== undefined && previous >= generation) {
+      issues.error(['environments', env, 'credentials', 'previousGeneration'], previous,
+        `must be below generation (${generation}): it names the key the app used before the current one`);
+    }
+    return { mode, generation, previousGeneration: previous, variablePrefix: env.replace(/[^a-z0-9]+/g, '_') };
   }
 
   /** The profile's key names, renamed or extended by `keys`; two fields never share a key. */

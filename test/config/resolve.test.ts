@@ -41,7 +41,7 @@ describe('defaults', () => {
 
   test('credentials are supplied, the secret uses the spaces profile in namespace <app>-<env>', () => {
     const prod = envNamed(BASE_YAML, 'prod');
-    expect(prod.credentials).toEqual({ mode: 'supplied', generation: 1 });
+    expect(prod.credentials).toEqual({ mode: 'supplied', generation: 1, previousGeneration: undefined, variablePrefix: 'prod' });
     expect(prod.settings.profile).toBe('spaces');
     expect(prod.kubernetes).toMatchObject({ namespace: 'shop-prod', secretNames: { media: 'shop-media-storage' }, cluster: {} });
   });
@@ -131,5 +131,26 @@ environments:
 describe('mergeSettings', () => {
   test('keeps base fields the override does not name and ignores undefined', () => {
     expect(mergeSettings({ a: 1, b: { c: 2, d: 3 } }, { b: { c: 4 }, a: undefined })).toEqual({ a: 1, b: { c: 4, d: 3 } });
+  });
+});
+
+describe('credentials', () => {
+  const managed = (credentials: string, env = 'eu-west') => resolve(`
+app: shop
+provider: digitalocean
+region: fra1
+credentials: ${credentials}
+buckets:
+  media: {}
+environments:
+  ${env}: {}
+`).environments[0].credentials;
+
+  test('a managed key keeps the previous generation the config names beside the current one', () => {
+    expect(managed('{ mode: managed, generation: 4, previousGeneration: 3 }')).toMatchObject({ generation: 4, previousGeneration: 3 });
+  });
+
+  test('the variable names of an environment are made of its name, hyphens as underscores', () => {
+    expect(managed('{ mode: supplied }').variablePrefix).toBe('eu_west');
   });
 });

@@ -514,3 +514,16 @@ describe('inherited settings', () => {
     expect(problemsOf(config('media: {}', 'prod: {}\n  dev: { region: mars1 }'))).toMatch(/environments\.dev\.region \(value: "mars1"\): must be a Spaces region/);
   });
 });
+
+describe('key rotation', () => {
+  test('a previous generation at or above the current one is refused', () => {
+    expect(problemsOf(config('media: {}', 'prod: { credentials: { mode: managed, generation: 2, previousGeneration: 2 } }'))).toMatch(
+      /environments\.prod\.credentials\.previousGeneration \(value: 2\): must be below generation \(2\)/,
+    );
+  });
+
+  test('a previous generation of supplied keys is flagged as doing nothing', () => {
+    const { warnings } = parseConfig(config('media: {}', 'prod: { credentials: { previousGeneration: 1 } }'), 'test.yaml');
+    expect(warnings.map((w) => w.message)).toEqual([expect.stringMatching(/only applies to managed keys/)]);
+  });
+});

@@ -1,4 +1,4 @@
-import { Testing, TerraformOutput } from 'cdktf';
+import { TerraformOutput, TerraformStack, Testing } from 'cdktf';
 import { IamCredentials, type IamCredentialsProps } from '../../constructs/iam-credentials';
 import type { IdentityPolicyStatement, PolicyDocument } from '../../constructs/policy-document';
 import { onlyResource, parse, ref, resourcesOf } from '../helpers';
@@ -25,17 +25,30 @@ function policyOf(synthesized: string): PolicyDocument<IdentityPolicyStatement> 
 }
 
 describe('IamCredentials, supplied', () => {
-  test('are sensitive variables with fixed names users set as TF_VAR_…', () => {
-    const variables = parse(synthCredentials({ mode: 'supplied' })).variable;
-    expect(Object.keys(variables ?? {}).sort()).toEqual(['s3_access_key_id', 's3_secret_access_key']);
-    expect(variables?.s3_secret_access_key).toMatchObject({ type: 'string', sensitive: true, nullable: false });
-    expect(variables?.s3_access_key_id).toMatchObject({ type: 'string', sensitive: true, nullable: false });
+  test('are two variables named after the environment, the secret one ephemeral', () => {
+    const variables = parse(synthCredentials({ mode: 'supplied', variablePrefix: 'prod' })).variable ?? {};
+    expect(Object.keys(variables).sort()).toEqual(['prod_s3_access_key_id', 'prod_s3_secret_access_key']);
+    expect(variables.prod_s3_secret_access_key).toMatchObject({ type: 'string', sensitive: true, nullable: false, ephemeral: true });
+    expect(variables.prod_s3_access_key_id).toMatchObject({ type: 'string', nullable: false });
   });
 
-  test('are what the app is given', () => {
-    const outputs = parse(synthCredentials({ mode: 'supplied' })).output;
-    expect(outputs?.accessKeyId.value).toBe('${var.s3_access_key_id}');
-    expect(outputs?.secretAccessKey.value).toBe('${var.s3_secret_access_key}');
+  test('refuse an id that is not an AWS access key id', () => {
+    const checks = (parse(synthCredentials({ mode: 'supplied' })).variable?.s3_access_key_id.validation ?? []) as Array<{ condition: string }>;
+    expect(checks.map((check) => check.condition)).toContain('${length(var.s3_access_key_id) == 0 || can(regex("^(AKIA|ASIA)[0-9A-Z]{16}$", var.s3_access_key_id))}');
+  });
+
+  test('take any id without whitespace for a service whose key ids have no common form', () => {
+    const checks = (parse(synthCredentials({ mode: 'supplied', accessKeyIdPattern: 'any' })).variable?.s3_access_key_id.validation ?? []) as Array<{ condition: string }>;
+    expect(checks.map((check) => check.condition)).toEqual(['${length(var.s3_access_key_id) > 0}', '${var.s3_access_key_id == trimspace(var.s3_access_key_id)}']);
+  });
+
+  test('give the app the key id, and the secret as the ephemeral variable it is', () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, 'shop-prod');
+    const credentials = new IamCredentials(stack, 'Credentials', { mode: 'supplied', grants: [], userName: '' });
+    expect(credentials.ephemeralSecret).toBe(true);
+    new TerraformOutput(stack, 'accessKeyId', { value: credentials.accessKeyId });
+    expect(parse(Testing.synth(stack)).output?.accessKeyId.value).toBe('${var.s3_access_key_id}');
   });
 
   test('create no IAM user, policy or key', () => {
@@ -108,27 +121,27 @@ describe('IamCredentials, managed', () => {
     expect(resources.filter((resource) => resource === '*' || resource === `${MEDIA}/*`)).toEqual([]);
   });
 
-  test('replace the key create-before-destroy when its generation changes', () => {
-    const synthesized = synthCredentials({ generation: 3 });
-    expect(onlyResource(synthesized, 'aws_iam_access_key')).toEqual({
-      user: ref('aws_iam_user', 'Credentials_User', 'name'),
-      lifecycle: {
-        create_before_destroy: true,
-        // A plain address, not "${…}": Terraform refuses interpolation here (hashicorp/terraform-cdk#3196).
-        replace_triggered_by: [`terraform_data.${Object.keys(parse(synthesized).resource?.terraform_data ?? {})[0]}`],
-      },
-    });
-    expect(onlyResource(synthesized, 'terraform_data')).toEqual({ input: { generation: 3 } });
+  test('create one access key of the user per live generation, the current one for the app', () => {
+    const synthesized = synthCredentials({ generation: 4, previousGeneration: 3 });
+    const keys = Object.keys(parse(synthesized).resource?.aws_iam_access_key ?? {}).sort();
+    expect(keys).toEqual([expect.stringMatching(/^Credentials_Key3_[0-9A-F]{8}$/), expect.stringMatching(/^Credentials_Key4_[0-9A-F]{8}$/)]);
+    expect(resourcesOf(synthesized, 'aws_iam_access_key').map((key) => key.user)).toEqual([
+      ref('aws_iam_user', 'Credentials_User', 'name'),
+      ref('aws_iam_user', 'Credentials_User', 'name'),
+    ]);
+    const outputs = parse(synthesized).output;
+    expect(outputs?.accessKeyId.value).toEqual(ref('aws_iam_access_key', 'Credentials_Key4', 'id'));
+    expect(outputs?.secretAccessKey.value).toEqual(ref('aws_iam_access_key', 'Credentials_Key4', 'secret'));
   });
 
-  test('start at generation 1', () => {
-    expect(onlyResource(synthCredentials(), 'terraform_data')).toEqual({ input: { generation: 1 } });
+  test('start at generation 1, with one key', () => {
+    expect(Object.keys(parse(synthCredentials()).resource?.aws_iam_access_key ?? {})).toEqual([expect.stringMatching(/^Credentials_Key1_/)]);
   });
 
   test('give the app the managed key', () => {
     const outputs = parse(synthCredentials()).output;
-    expect(outputs?.accessKeyId.value).toEqual(ref('aws_iam_access_key', 'Credentials_Key', 'id'));
-    expect(outputs?.secretAccessKey.value).toEqual(ref('aws_iam_access_key', 'Credentials_Key', 'secret'));
+    expect(outputs?.accessKeyId.value).toEqual(ref('aws_iam_access_key', 'Credentials_Key1', 'id'));
+    expect(outputs?.secretAccessKey.value).toEqual(ref('aws_iam_access_key', 'Credentials_Key1', 'secret'));
   });
 
   test('declare no variables', () => {
@@ -153,5 +166,9 @@ describe('IamCredentials, managed', () => {
 
   test('refuse a generation below 1', () => {
     expect(() => synthCredentials({ generation: 0 })).toThrow(/'generation' must be a whole number from 1 \(value: 0\)/);
+  });
+
+  test('refuse a previous generation that is not below the current one', () => {
+    expect(() => synthCredentials({ generation: 2, previousGeneration: 5 })).toThrow(/'previousGeneration' must be a whole number from 1, below 'generation' \(2\)/);
   });
 });

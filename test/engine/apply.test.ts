@@ -24,7 +24,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { parseConfig } from '../../config/load';
-import { CHECKSUM_ANNOTATION } from '../../constructs/storage-secret';
+import { checksumAnnotation } from '../../constructs/storage-secret';
 import { DATA_HOLDING_TYPES, plannedLosses, readPlan } from '../../tools/ci/plan-guard';
 import {
   addressesOf,
@@ -54,9 +54,17 @@ const APP_ORIGIN = 'https://app.engine.test';
 const SECRET_NAME = 'engine-media-storage';
 const ENVIRONMENTS = ['prod', 'dev'] as const;
 
-/** The app's keys, supplied as the sensitive variables; rotated once below. */
-const FIRST_KEYS = { TF_VAR_s3_access_key_id: 'ENGINEKEYFIRST0000001', TF_VAR_s3_secret_access_key: 'first/secret+value=with-base64-characters' };
-const ROTATED_KEYS = { TF_VAR_s3_access_key_id: 'ENGINEKEYROTATED00002', TF_VAR_s3_secret_access_key: 'rotated/secret+value=also-base64-like' };
+/** The app's keys, supplied as each environment's variables (the secret ephemeral); prod's rotated once below. */
+const KEYS = {
+  first: { id: 'ENGINEKEYFIRST0000001', secret: 'first/secret+value=with-base64-characters' },
+  rotated: { id: 'ENGINEKEYROTATED00002', secret: 'rotated/secret+value=also-base64-like' },
+};
+/** TF_VAR_… of both environments' key variables, the same key in each. */
+function keyVariables(key: { id: string; secret: string }): Record<string, string> {
+  return Object.fromEntries(ENVIRONMENTS.flatMap((env) => [[`TF_VAR_${env}_s3_access_key_id`, key.id], [`TF_VAR_${env}_s3_secret_access_key`, key.secret]]));
+}
+const FIRST_KEYS = keyVariables(KEYS.first);
+const ROTATED_KEYS = keyVariables(KEYS.rotated);
 
 /** Objects put into the bucket before the checks, by key, with their bodies. */
 const OBJECTS: Readonly<Record<string, string>> = {
@@ -112,8 +120,12 @@ function namespaceOf(env: string): string {
   return `engine-${env}`;
 }
 
-/** The checksum the stack puts on pod templates: sha256 of Terraform's jsonencode(secret data). */
-function terraformChecksum(data: Record<string, string>): string {
+/**
+ * The checksum the stack puts on pod templates: sha256 of Terraform's jsonencode of the secret's
+ * values without the secret one (jsonencode sorts keys).
+ */
+function terraformChecksum(secret: Record<string, string>): string {
+  const { S3_SECRET_ACCESS_KEY: _secret, ...data } = secret;
   const sorted = Object.fromEntries(Object.keys(data).sort().map((key) => [key, data[key]]));
   // jsonencode escapes <, > and & as \u003c, \u003e, \u0026; JSON.stringify does not.
   const json = JSON.stringify(sorted).replace(/[<>&]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
@@ -129,7 +141,7 @@ async function secretData(env: string): Promise<Record<string, string>> {
 async function podTemplateChecksum(env: string): Promise<string | undefined> {
   const deployment = await kubeOk('GET', `/apis/apps/v1/namespaces/${namespaceOf(env)}/deployments/backend`);
   const template = (deployment.spec as { template: { metadata?: { annotations?: Record<string, string> } } }).template;
-  return template.metadata?.annotations?.[CHECKSUM_ANNOTATION];
+  return template.metadata?.annotations?.[checksumAnnotation(SECRET_NAME)];
 }
 
 /** A Deployment as the app's own manifests would create it (no controller runs: it only exists). */
@@ -293,8 +305,8 @@ function describeApplied(): void {
   describe('the Kubernetes secrets, read back through the API', () => {
     test.each(ENVIRONMENTS)('%s: every key decodes, once, to its plain value', async (env) => {
       expect(await secretData(env)).toEqual({
-        S3_ACCESS_KEY_ID: FIRST_KEYS.TF_VAR_s3_access_key_id,
-        S3_SECRET_ACCESS_KEY: FIRST_KEYS.TF_VAR_s3_secret_access_key,
+        S3_ACCESS_KEY_ID: KEYS.first.id,
+        S3_SECRET_ACCESS_KEY: KEYS.first.secret,
         S3_BUCKET: BUCKET,
         S3_REGION: 'us-east-1',
         S3_ENDPOINT: ENDPOINT,
@@ -340,9 +352,10 @@ function describeApplied(): void {
     });
 
     test('writes the new keys into the secret once applied', async () => {
-      await tofuOk(prod().dir, ['apply', '-input=false', 'rotate.tfplan']);
+      // Ephemeral variables are not in a saved plan: they are given again to apply it.
+      await tofuOk(prod().dir, ['apply', '-input=false', 'rotate.tfplan'], ROTATED_KEYS);
       const data = await secretData('prod');
-      expect([data.S3_ACCESS_KEY_ID, data.S3_SECRET_ACCESS_KEY]).toEqual([ROTATED_KEYS.TF_VAR_s3_access_key_id, ROTATED_KEYS.TF_VAR_s3_secret_access_key]);
+      expect([data.S3_ACCESS_KEY_ID, data.S3_SECRET_ACCESS_KEY]).toEqual([KEYS.rotated.id, KEYS.rotated.secret]);
     });
 
     test('changes the checksum on the backend Deployment\'s pod template, so its pods roll', async () => {

@@ -42,13 +42,13 @@ describe('the ultamine layout (AWS S3 + CloudFront, Koyeb)', () => {
     expect(resourcesOf(prod, 'aws_cloudfront_cache_policy').map((p) => p.default_ttl).sort()).toEqual([31536000, 86400]);
   });
 
-  test('creates an IAM user limited to the bucket, with a key rotated by generation', () => {
+  test('creates an IAM user limited to the bucket, with a key per live generation', () => {
     const policy = policyOf(onlyResource(prod, 'aws_iam_user_policy'));
     expect(policy.Statement.map((s) => s.Resource)).toEqual([
       ref('aws_s3_bucket', 'MediaBucket', 'arn'),
       expect.stringMatching(/^\$\{aws_s3_bucket\.MediaBucket_[0-9A-F]{8}\.arn\}\/\*$/),
     ]);
-    expect(onlyResource(prod, 'aws_iam_access_key').lifecycle).toMatchObject({ create_before_destroy: true });
+    expect(Object.keys(parse(prod).resource?.aws_iam_access_key ?? {})).toEqual([expect.stringMatching(/^Credentials_Key1_[0-9A-F]{8}$/)]);
   });
 
   test('has no Kubernetes secret on Koyeb and outputs the CloudFront URL', () => {
@@ -97,12 +97,12 @@ describe('the EventHorizon layout (AWS in prod, MinIO locally)', () => {
   });
 
   test('supplies local keys as variables and writes no secret', () => {
-    expect(Object.keys(parse(local).variable ?? {}).sort()).toEqual(['s3_access_key_id', 's3_secret_access_key']);
+    expect(Object.keys(parse(local).variable ?? {}).sort()).toEqual(['local_s3_access_key_id', 'local_s3_secret_access_key']);
     expect(resourcesOf(local, 'kubernetes_secret_v1')).toEqual([]);
   });
 
   test('tells django-storages to send no ACL on AWS, where the bucket refuses ACL headers', () => {
-    const data = onlyResource(stacks['eventhorizon-prod'], 'kubernetes_secret_v1').data as Record<string, string>;
+    const data = onlyResource(stacks['eventhorizon-prod'], 'kubernetes_secret_v1').data_wo as Record<string, string>;
     expect(data.AWS_DEFAULT_ACL).toBe('');
   });
 
@@ -114,7 +114,7 @@ describe('the EventHorizon layout (AWS in prod, MinIO locally)', () => {
       addressing_style: 'path',
       cors: [],
     });
-    const prodSecret = onlyResource(stacks['eventhorizon-prod'], 'kubernetes_secret_v1').data as Record<string, string>;
+    const prodSecret = onlyResource(stacks['eventhorizon-prod'], 'kubernetes_secret_v1').data_wo as Record<string, string>;
     expect(prodSecret).toMatchObject({ AWS_S3_ADDRESSING_STYLE: 'virtual', AWS_DEFAULT_ACL: '', AWS_S3_ENDPOINT_URL: 'https://s3.us-east-1.amazonaws.com' });
   });
 });
@@ -132,7 +132,7 @@ describe('Cloudflare R2', () => {
   });
 
   test('gives the app the R2 endpoint and the auto region', () => {
-    const data = onlyResource(prod, 'kubernetes_secret_v1').data as Record<string, string>;
+    const data = onlyResource(prod, 'kubernetes_secret_v1').data_wo as Record<string, string>;
     expect(data).toMatchObject({ AWS_S3_ENDPOINT_URL: 'https://0123456789abcdef0123456789abcdef.r2.cloudflarestorage.com', AWS_S3_ADDRESSING_STYLE: 'virtual' });
     expect(parse(prod).provider?.aws).toEqual([expect.objectContaining({ region: 'auto', endpoints: [{ s3: 'https://0123456789abcdef0123456789abcdef.r2.cloudflarestorage.com' }] })]);
   });

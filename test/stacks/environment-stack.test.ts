@@ -27,9 +27,9 @@ describe('the seance layout (one shared bucket, prod/ and dev/ prefixes)', () =>
   test('writes spaces-credentials in seance-prod with exactly the keys of the seance guide', () => {
     const secret = onlyResource(stacks['seance-prod'], 'kubernetes_secret_v1');
     expect(secret.metadata).toMatchObject({ name: 'spaces-credentials', namespace: 'seance-prod' });
-    expect(secret.data).toEqual({
-      SPACES_ACCESS_KEY_ID: '${var.spaces_access_key_id}',
-      SPACES_SECRET_ACCESS_KEY: '${var.spaces_secret_access_key}',
+    expect(secret.data_wo).toEqual({
+      SPACES_ACCESS_KEY_ID: '${var.prod_spaces_access_key_id}',
+      SPACES_SECRET_ACCESS_KEY: '${var.prod_spaces_secret_access_key}',
       SPACES_BUCKET: expect.stringMatching(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-seance-shared\.outputs\.[^}]+name\}$/),
       SPACES_REGION: expect.stringMatching(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-seance-shared\.outputs\.[^}]+region\}$/),
       SPACES_ENDPOINT: 'https://sfo3.digitaloceanspaces.com',
@@ -41,7 +41,7 @@ describe('the seance layout (one shared bucket, prod/ and dev/ prefixes)', () =>
   test('writes the dev secret in seance-dev with the dev prefix', () => {
     const secret = onlyResource(stacks['seance-dev'], 'kubernetes_secret_v1');
     expect(secret.metadata).toMatchObject({ name: 'spaces-credentials', namespace: 'seance-dev' });
-    expect((secret.data as Record<string, string>).SPACES_PATH_PREFIX).toBe('dev');
+    expect((secret.data_wo as Record<string, string>).SPACES_PATH_PREFIX).toBe('dev');
   });
 
   test('reads the shared bucket through the shared stack\'s state, so cdktf deploys that stack first', () => {
@@ -65,7 +65,7 @@ describe('the seance layout (one shared bucket, prod/ and dev/ prefixes)', () =>
     expect(parse(stacks['seance-shared']).provider?.digitalocean).toEqual([{}]);
   });
 
-  test('outputs bucket, region, endpoint, CDN endpoint, prefix and public base URL, credentials only as sensitive', () => {
+  test('outputs bucket, region, endpoint, CDN endpoint, prefix and public base URL, the key id only as sensitive', () => {
     const outputs = parse(stacks['seance-prod']).output ?? {};
     expect(outputs.storage.sensitive).toBeUndefined();
     expect(outputs.storage.value).toEqual({
@@ -85,16 +85,15 @@ describe('the seance layout (one shared bucket, prod/ and dev/ prefixes)', () =>
     });
     expect(outputs.credentials).toMatchObject({
       sensitive: true,
-      value: { access_key_id: '${var.spaces_access_key_id}', secret_access_key: '${var.spaces_secret_access_key}' },
+      // The supplied secret is an ephemeral variable: Terraform keeps outputs in the state.
+      value: { access_key_id: '${var.prod_spaces_access_key_id}' },
     });
   });
 
-  test('declares the supplied keys as sensitive variables only', () => {
-    const variables = parse(stacks['seance-prod']).variable ?? {};
-    expect(Object.entries(variables).map(([name, v]) => [name, v.sensitive])).toEqual([
-      ['spaces_access_key_id', true],
-      ['spaces_secret_access_key', true],
-    ]);
+  test('declares the supplied keys as variables of its own environment, the secret ephemeral', () => {
+    const variables = (stack: string) => Object.entries(parse(stacks[stack]).variable ?? {}).map(([name, v]) => [name, v.ephemeral === true]);
+    expect(variables('seance-prod')).toEqual([['prod_spaces_access_key_id', false], ['prod_spaces_secret_access_key', true]]);
+    expect(variables('seance-dev')).toEqual([['dev_spaces_access_key_id', false], ['dev_spaces_secret_access_key', true]]);
   });
 });
 
@@ -136,12 +135,12 @@ describe('secret profiles', () => {
     onlyResource(
       synthYaml(BASE_YAML.replace('media: {}', bucket).replace('environments:', `profile: django-storages\n${extra}\nenvironments:`))['shop-prod'],
       'kubernetes_secret_v1',
-    ).data as Record<string, string>;
+    ).data_wo as Record<string, string>;
 
   test('django-storages gets AWS_* settings: CDN host without scheme, public-read ACL, virtual addressing', () => {
     expect(django('')).toEqual({
-      AWS_ACCESS_KEY_ID: '${var.spaces_access_key_id}',
-      AWS_SECRET_ACCESS_KEY: '${var.spaces_secret_access_key}',
+      AWS_ACCESS_KEY_ID: '${var.prod_spaces_access_key_id}',
+      AWS_SECRET_ACCESS_KEY: '${var.prod_spaces_secret_access_key}',
       AWS_STORAGE_BUCKET_NAME: ref('digitalocean_spaces_bucket', 'MediaBucket', 'name'),
       AWS_S3_REGION_NAME: ref('digitalocean_spaces_bucket', 'MediaBucket', 'region'),
       AWS_S3_ENDPOINT_URL: 'https://fra1.digitaloceanspaces.com',

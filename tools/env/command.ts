@@ -1,7 +1,10 @@
 /** `env <stack>`: the app's storage settings as a dotenv file (a Droplet's .env, Koyeb, Compose). */
 import { chmodSync, writeFileSync } from 'node:fs';
 import { configPath } from '../../config/load';
-import { readStackOutputs, selectBucket } from '../outputs';
+import type { ResolvedEnvironment } from '../../config/model';
+import { suppliedKeyVariablesOf } from '../../contract/app-settings';
+import { type KeyPair, readStackOutputs, selectBucket, type StackOutputs } from '../outputs';
+import { suppliedSecretLookup, tfvarsFile } from '../supplied-secret';
 import { bucketOf, loadEnvironment } from '../stack-config';
 import { terraformBinary } from '../terraform';
 import { renderDotenv } from './dotenv';
@@ -23,16 +26,12 @@ export async function envCommand(stack: string, options: EnvOptions): Promise<nu
   const bucket = selectBucket(outputs, options.role);
   const resolved = bucketOf(environment, bucket.role);
   if (resolved === undefined) throw new Error(`${configFile} has no bucket role "${bucket.role}" in ${stack}: deploy the current config first`);
-  if (options.withSecrets && outputs.credentials === undefined) {
-    throw new Error(
-      `--with-secrets: the outputs of "${stack}" hold no credentials (cdktf writes them to an outputs file only with --outputs-file-include-sensitive-outputs; or read them from the stack with ${terraformBinary()} by omitting --outputs-file)`,
-    );
-  }
+  const credentials = options.withSecrets ? secretsOf(stack, outputs, environment) : undefined;
   const text = renderDotenv([
     { kind: 'comment', text: `Storage settings of ${stack} (${bucket.role} bucket ${bucket.bucket}), profile ${environment.settings.profile}.` },
     { kind: 'comment', text: `Written by: npm run env -- ${stack}${options.withSecrets ? ' --with-secrets' : ''}. Regenerate rather than edit.` },
     ...settingsLines(
-      settingsValues({ output: bucket, bucket: resolved, environment, credentials: options.withSecrets ? outputs.credentials : undefined }),
+      settingsValues({ output: bucket, bucket: resolved, environment, credentials }),
       environment.settings,
       options.describe,
     ),
@@ -46,4 +45,21 @@ export async function envCommand(stack: string, options: EnvOptions): Promise<nu
     console.error(`wrote ${options.output}${options.withSecrets ? ' (with secrets, mode 600)' : ''}`);
   }
   return 0;
+}
+
+/** The app's key with its secret: a managed key's from the outputs, a supplied key's from TF_VAR_… or secrets/<stack>.tfvars. */
+function secretsOf(stack: string, outputs: StackOutputs, environment: ResolvedEnvironment): KeyPair {
+  const key = outputs.credentials;
+  if (key === undefined) {
+    throw new Error(
+      `--with-secrets: the outputs of "${stack}" hold no credentials (cdktf writes them to an outputs file only with --outputs-file-include-sensitive-outputs; or read them from the stack with ${terraformBinary()} by omitting --outputs-file)`,
+    );
+  }
+  if (key.secretAccessKey !== undefined) return { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey };
+  const secret = suppliedSecretLookup(environment)();
+  if (secret === undefined) {
+    const { secretAccessKey } = suppliedKeyVariablesOf(environment);
+    throw new Error(`--with-secrets: ${stack} uses a supplied key, whose secret is never an output: set TF_VAR_${secretAccessKey} or put ${secretAccessKey} in ${tfvarsFile(stack)}`);
+  }
+  return { accessKeyId: key.accessKeyId, secretAccessKey: secret.value };
 }

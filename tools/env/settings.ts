@@ -6,7 +6,7 @@
 import type { ResolvedBucket, ResolvedEnvironment } from '../../config/model';
 import { SECRET_FIELD_DESCRIPTIONS, SECRET_FIELDS, type SecretField } from '../../config/secret-profiles';
 import { appSettingValues, type BucketAddresses } from '../../contract/app-settings';
-import type { BucketOutput, CredentialsOutput } from '../outputs';
+import type { BucketOutput, KeyPair } from '../outputs';
 import type { DotenvLine } from './dotenv';
 
 const SECRET_FIELDS_SET: ReadonlySet<SecretField> = new Set(['accessKeyId', 'secretAccessKey']);
@@ -31,7 +31,7 @@ export function settingsValues(options: {
   readonly output: BucketOutput;
   readonly bucket: ResolvedBucket;
   readonly environment: ResolvedEnvironment;
-  readonly credentials?: CredentialsOutput;
+  readonly credentials?: KeyPair;
 }): Record<SecretField, string | undefined> {
   if (options.output.prefix !== options.environment.prefix) {
     throw new Error(

@@ -4,6 +4,7 @@ import type { ResolvedEnvironment } from '../../config/model';
 import { readStackOutputs, selectBucket, type BucketOutput, type CorsRuleOutput } from '../outputs';
 import { type CredentialsChoice, resolveCredentials, s3Client, targetOf, usePathStyle } from '../s3-target';
 import { bucketOf, loadEnvironment } from '../stack-config';
+import { suppliedSecretLookup } from '../supplied-secret';
 import { formatTable } from '../table';
 import { type BucketChecksOptions, type CheckResult, runBucketChecks } from './checks';
 
@@ -51,15 +52,16 @@ export function renderResults(results: readonly CheckResult[]): string {
 /** Runs every check of every selected bucket role; resolves to the process exit code. */
 export async function verifyCommand(stack: string, options: VerifyOptions): Promise<number> {
   const outputs = await readStackOutputs(stack, { outputsFile: options.outputsFile });
-  const credentials = resolveCredentials(outputs, options.credentials ?? 'auto');
+  // The config is read once, and only if needed (a supplied key's secret, no cors or addressing_style output).
+  const configFile = configPath(options.config);
+  let environment: ResolvedEnvironment | undefined;
+  const loaded = () => (environment ??= loadEnvironment(configFile, stack));
+  const credentials = resolveCredentials(outputs, options.credentials ?? 'auto', process.env, () => suppliedSecretLookup(loaded())());
   const buckets = options.role === undefined || options.role.length === 0
     ? outputs.buckets
     : options.role.map((role) => selectBucket(outputs, role));
 
-  // The config is read once, and only if a bucket needs it (no cors or addressing_style output).
-  const configFile = configPath(options.config);
-  let environment: ResolvedEnvironment | undefined;
-  const configBucket = (role: string) => bucketOf((environment ??= loadEnvironment(configFile, stack)), role);
+  const configBucket = (role: string) => bucketOf(loaded(), role);
   const results: CheckResult[] = [];
   for (const bucket of buckets) {
     const target = targetOf(bucket, usePathStyle(options.pathStyle, bucket, () => configBucket(bucket.role)?.service?.forcePathStyle));
