@@ -1,4 +1,4 @@
-import { TerraformStack, TerraformVariable } from 'cdktf';
+import { Lazy, type TerraformResource, TerraformStack, TerraformVariable } from 'cdktf';
 // cdktf's own logical-id function: the one way to name the address a resource had before it moved.
 import { makeUniqueId } from 'cdktf/lib/private/unique';
 import type { Construct, IConstruct } from 'constructs';
@@ -107,12 +107,23 @@ export function suppliedKeyPair(scope: Construct, spec: SuppliedKeySpec, prefix:
   };
 }
 
+const moves = new WeakMap<TerraformStack, Array<{ from: string; to: string }>>();
+
 /**
- * The address a construct's child `id` had before keys were named by generation (one key,
- * child id `Key`): a `moved` block from it keeps an existing key when a stack is upgraded.
+ * Moves the one key of a stack from before keys were named by generation (child id `Key` of
+ * `owner`) onto `key`, so an upgraded stack keeps its key instead of replacing it. A plain
+ * `moved` block: cdktf's own moveFromId makes every synth ask the Terraform binary for its
+ * version, and synthesizing needs no Terraform.
  */
-export function legacyKeyAddress(owner: IConstruct, resourceType: string): string {
+export function moveLegacyKey(owner: IConstruct, key: TerraformResource): void {
   const stack = TerraformStack.of(owner);
   const components = owner.node.scopes.slice(owner.node.scopes.indexOf(stack) + 1).map((c) => c.node.id);
-  return `${resourceType}.${makeUniqueId([...components, 'Key'])}`;
+  let list = moves.get(stack);
+  if (list === undefined) {
+    const created: Array<{ from: string; to: string }> = [];
+    list = created;
+    moves.set(stack, created);
+    stack.addOverride('moved', Lazy.anyValue({ produce: () => created }));
+  }
+  list.push({ from: `${key.terraformResourceType}.${makeUniqueId([...components, 'Key'])}`, to: `${key.terraformResourceType}.${key.friendlyUniqueId}` });
 }

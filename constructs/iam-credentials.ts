@@ -4,7 +4,7 @@ import { IamUserPolicy } from '@cdktf/provider-aws/lib/iam-user-policy';
 import { Construct } from 'constructs';
 import { prefixProblems } from '../facts/rules';
 import { skipCheckov } from './checkov';
-import { type CredentialsProps, type IStorageCredentials, legacyKeyAddress, liveGenerations, suppliedKeyPair } from './credentials';
+import { type CredentialsProps, type IStorageCredentials, liveGenerations, moveLegacyKey, suppliedKeyPair } from './credentials';
 import type { BucketGrant } from './media-bucket';
 import { policyDocument, type PrefixGrant, prefixReadWriteStatements, serializePolicy } from './policy-document';
 import { PropsValidator } from './validation';
@@ -91,7 +91,7 @@ export class IamCredentials extends Construct implements IStorageCredentials {
     const user = this.user;
     const keys = generations.map((generation) => ({ generation, key: new IamAccessKey(this, `Key${generation}`, { user: user.name }) }));
     // A stack from before keys were named by generation holds its one key at `Key`: it is the oldest.
-    keys[0].key.moveFromId(legacyKeyAddress(this, 'aws_iam_access_key'));
+    moveLegacyKey(this, keys[0].key);
     const current = keys[keys.length - 1];
     this.key = current.key;
     this.generation = current.generation;

@@ -1,6 +1,6 @@
 import { SpacesKey } from '@cdktf/provider-digitalocean/lib/spaces-key';
 import { Construct } from 'constructs';
-import { type CredentialsProps, type IStorageCredentials, legacyKeyAddress, liveGenerations, suppliedKeyPair } from './credentials';
+import { type CredentialsProps, type IStorageCredentials, liveGenerations, moveLegacyKey, suppliedKeyPair } from './credentials';
 
 export interface SpacesCredentialsProps extends CredentialsProps {
   /** Buckets a managed key may read and write. Ignored for supplied keys. */
@@ -42,7 +42,7 @@ export class SpacesCredentials extends Construct implements IStorageCredentials 
       }),
     }));
     // A stack from before keys were named by generation holds its one key at `Key`: it is the oldest.
-    keys[0].key.moveFromId(legacyKeyAddress(this, 'digitalocean_spaces_key'));
+    moveLegacyKey(this, keys[0].key);
     const current = keys[keys.length - 1];
     this.key = current.key;
     this.generation = current.generation;

@@ -1,21 +1,27 @@
 #!/usr/bin/env bash
-# A deploy that cannot lose data by accident: `npm run apply -- <stack> [--auto-approve] [--allow <address>…]`
+# A deploy that cannot lose data or cut an app off by accident:
+#   npm run apply -- <stack> [--config <file>] [--auto-approve] [--allow <address>]…
 #
-#   1. synthesizes the config ($STORAGE_CONFIG or storage.yaml), as `cdktf deploy` would;
-#   2. plans the stack into a saved plan;
-#   3. `check-plan` refuses the plan if it deletes or replaces a bucket or a namespace, unless each
-#      such resource is allowed by its address (--allow, or $ALLOW_DELETION, space-separated);
-#   4. applies exactly the plan that was checked (after a y/N prompt without --auto-approve).
+#   1. synthesizes the config (--config, else $STORAGE_CONFIG, else storage.yaml), as `cdktf deploy`
+#      would, and refuses a stack that config does not have;
+#   2. refuses to plan an environment stack whose shared stack has not been applied, naming it;
+#   3. plans the stack into a saved plan, with secrets/<stack>.tfvars when it exists;
+#   4. `check-plan` refuses the plan if it deletes or replaces a bucket, a namespace or an access
+#      key, unless each is allowed by its address (--allow, or $ALLOW_DELETION, space-separated);
+#   5. applies exactly the plan that was checked (after a y/N prompt without --auto-approve).
 #
-# Uses $TERRAFORM_BINARY_NAME (tofu or terraform; default terraform), like cdktf. The GitHub deploy
-# workflows run this; from a workstation it is the careful alternative to `cdktf deploy`.
+# Uses $TERRAFORM_BINARY_NAME (tofu or terraform; default terraform), like cdktf. State backend
+# keys come from STATE_ACCESS_KEY_ID/STATE_SECRET_ACCESS_KEY. The GitHub deploy workflows run
+# this; from a workstation it is the careful alternative to `cdktf deploy`.
 set -euo pipefail
 
-usage() { echo "usage: npm run apply -- <stack> [--auto-approve] [--allow <address>]..." >&2; exit 2; }
+usage() { echo "usage: npm run apply -- <stack> [--config <file>] [--auto-approve] [--allow <address>]..." >&2; exit 2; }
 
 [[ $# -ge 1 && $1 != -* ]] || usage
 stack=$1
 shift
+# shellcheck source-path=SCRIPTDIR source=lib/stack.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/stack.sh"
 auto_approve=0
 allow=()
 read -r -a allow <<<"${ALLOW_DELETION:-}"
@@ -23,26 +29,17 @@ while [[ $# -gt 0 ]]; do
   case $1 in
     --auto-approve) auto_approve=1 ;;
     --allow) [[ $# -ge 2 ]] || usage; allow+=("$2"); shift ;;
+    --config) [[ $# -ge 2 ]] || usage; config=$2; shift ;;
     *) usage ;;
   esac
   shift
 done
 
-project=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-binary=${TERRAFORM_BINARY_NAME:-terraform}
-cd "$project"
-
-npm run -s synth
-# cdktf writes to $CDKTF_OUTDIR when it is set, else to cdktf.out.
-outdir=${CDKTF_OUTDIR:-cdktf.out}
-dir=$outdir/stacks/$stack
-if [[ ! -f $dir/cdk.tf.json ]]; then
-  echo "error: the config has no stack $stack (synthesized: $(cd "$outdir/stacks" && printf '%s ' */ | tr -d /))" >&2
-  exit 2
-fi
-
-"$binary" -chdir="$dir" init -input=false
-"$binary" -chdir="$dir" plan -input=false -out=apply.tfplan
+synthesize
+require_dependencies
+set_var_args
+init_stack "$dir"
+"$binary" -chdir="$dir" plan -input=false "${var_args[@]}" -out=apply.tfplan
 
 guard_args=()
 for address in "${allow[@]}"; do guard_args+=(--allow "$address"); done
@@ -59,5 +56,5 @@ if [[ $auto_approve -eq 0 ]]; then
     exit 1
   fi
 fi
-"$binary" -chdir="$dir" apply -input=false apply.tfplan
+"$binary" -chdir="$dir" apply -input=false "${var_args[@]}" apply.tfplan
 rm -f "$dir/apply.tfplan"

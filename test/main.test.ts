@@ -2,7 +2,7 @@
  * The synth command as users run it: a real process, its exit code and what it prints.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_DIR } from './helpers';
@@ -70,4 +70,16 @@ test('warnings are printed and do not stop synth', () => {
   const result = synth(['--config', 'examples/chronos.yaml']);
   expect(result.status).toBe(0);
   expect(result.stderr).toMatch(/warning: examples\/chronos\.yaml: environments\.dev\.buckets\.media\.cors\[0\]\.allowedOrigins\[0\]/);
+});
+
+test('synthesizes without Terraform on the machine, a stack with moved blocks included', () => {
+  // kms-connect has a managed key, hence a moved block for stacks from before generation-named keys.
+  const result = synth(['--config', 'examples/kms-connect.yaml'], { TERRAFORM_BINARY_NAME: join(work, 'no-such-terraform'), PATH: '/usr/bin:/bin' });
+  expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
+});
+
+test('leaves only the stacks of the config it synthesized in the output directory', () => {
+  expect(synth([]).status).toBe(0);
+  expect(synth(['--config', 'examples/kms-connect.yaml']).status).toBe(0);
+  expect(readdirSync(join(work, 'out', 'stacks'))).toEqual(['kms-connect-prod']);
 });

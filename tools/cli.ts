@@ -4,8 +4,9 @@
  *   verify <stack>                check a deployed environment's buckets as its app uses them
  *   migrate-media <stack> <dir>   copy an existing media directory into the bucket
  *   env <stack>                   print the app's settings as dotenv
- *   check-plan <plan>             refuse a plan that deletes a bucket or a namespace
- *   stacks | changed-stacks | bump-key-generation   helpers for the GitHub workflows
+ *   check-plan <plan>             refuse a plan that deletes a bucket, a namespace or an access key
+ *   bump-key-generation <env> | retire-key <stack>   overlap rotation of managed keys
+ *   stacks | changed-stacks       helpers for the GitHub workflows
  *
  * Exit codes: 0 success, 1 a check or a copy failed, 2 bad input (config, outputs, flags),
  * 130 interrupted.
@@ -13,7 +14,7 @@
 import { appendFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { configPath, loadConfigFile } from '../config/load';
-import { bumpGenerationFile } from './ci/bump-generation';
+import { bumpGeneration, editConfigFile } from './rotate/generations';
 import { compareStacks, readSynthesizedStacks } from './ci/changed-stacks';
 import { formatGuardReport, guardPlan, plannedLosses, readPlan } from './ci/plan-guard';
 import { allStacks, githubOutputs, listStacks } from './ci/stacks';
@@ -171,7 +172,7 @@ function buildProgram(): Command {
 
   program
     .command('check-plan')
-    .description('refuse a plan that deletes or replaces a bucket or a namespace, unless each is allowed by address')
+    .description('refuse a plan that deletes or replaces a bucket, a namespace or an access key, unless each is allowed by address')
     .argument('<plan>', 'saved plan (tofu plan -out=FILE) or its `tofu show -json` output')
     .option('--allow <address...>', 'resource addresses that may be deleted (empty the bucket first)', [])
     .action((planFile: string, options: { allow: string[] }) =>
@@ -184,16 +185,28 @@ function buildProgram(): Command {
 
   program
     .command('bump-key-generation')
-    .description("rotate an environment's managed key: raise credentials.generation in the config")
+    .description("start rotating an environment's managed key: a new generation for the app, the current one kept until it is retired")
     .argument('<environment>', 'environment name, e.g. prod')
     .addOption(configOption())
     .action((environment: string, options: { config?: string }) =>
       exitWith(() => {
         const file = configPath(options.config);
-        const bump = bumpGenerationFile(file, environment);
-        console.log(`${file}: environments.${environment}.credentials.generation ${bump.from} → ${bump.to}`);
+        const bump = editConfigFile(file, (text, source) => bumpGeneration(text, environment, source));
+        console.log(`${file}: environments.${environment}.credentials.generation ${bump.from} → ${bump.to}, previousGeneration ${bump.previous} kept until retired`);
         return 0;
       }),
+    );
+
+  program
+    .command('retire-key')
+    .description('end a rotation: check the new key works, drop the previous generation from the config, and with --apply delete the old key and prove it refused')
+    .argument('<stack>', 'environment stack, e.g. ultamine-prod')
+    .addOption(configOption())
+    .addOption(outputsFileOption())
+    .option('--apply', 'deploy the change (npm run apply, allowing only the old key\'s deletion) and check the old key is refused')
+    .option('--wait <seconds>', 'how long a deleted key may keep working before it counts as a failure', nonNegativeInteger, 60)
+    .action((stack: string, options: { config?: string; outputsFile?: string; apply?: boolean; wait: number }) =>
+      exitWith(async () => (await import('./rotate/retire')).retireKeyCommand(stack, { ...options, waitSeconds: options.wait })),
     );
 
   return program;

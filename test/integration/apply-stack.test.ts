@@ -18,7 +18,10 @@ const REAL_RENAME_PLAN = join(PROJECT_DIR, 'test', 'tools', 'fixtures', 'plan-re
 const HARMLESS_PLAN = join(ROOT, 'harmless.json');
 const BUCKET = 'aws_s3_bucket.MediaBucket_1C0F75E7';
 
-/** Logs its arguments; `plan -out=F` writes a saved-plan header to F; `show -json` prints $PLAN_JSON. */
+/**
+ * Logs its arguments; `plan -out=F` writes a saved-plan header to F; `show -json` prints
+ * $PLAN_JSON; `output -json` prints $OUTPUTS_JSON (the shared stack's outputs: applied or not).
+ */
 const STAND_IN = `#!/usr/bin/env bash
 echo "$*" >> "$CALLS_LOG"
 chdir=.
@@ -29,7 +32,9 @@ for arg in "$@"; do
   esac
 done
 if [[ " $* " == *" show -json "* ]]; then cat "$PLAN_JSON"; fi
+if [[ " $* " == *" output -json "* ]]; then printf '%s' "$OUTPUTS_JSON"; fi
 `;
+const APPLIED_SHARED = JSON.stringify({ 'cross-stack-output-x': { value: 'seance-cdn', type: 'string', sensitive: false } });
 
 beforeAll(() => {
   writeFileSync(join(ROOT, 'tofu-stand-in'), STAND_IN);
@@ -39,9 +44,9 @@ beforeAll(() => {
 
 afterAll(() => rmSync(ROOT, { recursive: true, force: true }));
 
-function applyStack(args: string[], options: { plan: string; env?: Record<string, string>; input?: string }) {
+function runScript(script: string, args: string[], options: { plan: string; env?: Record<string, string>; input?: string }) {
   rmSync(LOG, { force: true });
-  const result = spawnSync(join(PROJECT_DIR, 'scripts', 'apply-stack.sh'), args, {
+  const result = spawnSync(join(PROJECT_DIR, 'scripts', script), args, {
     cwd: PROJECT_DIR,
     input: options.input ?? '',
     encoding: 'utf8',
@@ -52,6 +57,7 @@ function applyStack(args: string[], options: { plan: string; env?: Record<string
       TERRAFORM_BINARY_NAME: join(ROOT, 'tofu-stand-in'),
       CALLS_LOG: LOG,
       PLAN_JSON: options.plan,
+      OUTPUTS_JSON: APPLIED_SHARED,
       ALLOW_DELETION: '',
       ...options.env,
     },
@@ -59,6 +65,9 @@ function applyStack(args: string[], options: { plan: string; env?: Record<string
   const calls = existsSync(LOG) ? readFileSync(LOG, 'utf8').trim().split('\n') : [];
   return { code: result.status, output: `${result.stdout}\n${result.stderr}`, calls };
 }
+
+const applyStack = (args: string[], options: Parameters<typeof runScript>[2]) => runScript('apply-stack.sh', args, options);
+const planStack = (args: string[], options: Parameters<typeof runScript>[2]) => runScript('plan-stack.sh', args, options);
 
 const planFile = join(OUTDIR, 'stacks', 'seance-dev', 'apply.tfplan');
 /** `-chdir=… plan -out=…` → `plan`. */
@@ -69,7 +78,8 @@ test('a plan that replaces a bucket is refused and not applied, and its saved pl
   const run = applyStack(['seance-dev', '--auto-approve'], { plan: REAL_RENAME_PLAN });
   expect(run.code).toBe(1);
   expect(run.output).toMatch(new RegExp(`REFUSED +replace +${BUCKET.replace('.', '\\.')}`));
-  expect(run.calls.map(subcommand)).toEqual(['init', 'plan', 'show']);
+  // init and output of the shared stack (is it applied?), then the stack itself.
+  expect(run.calls.map(subcommand)).toEqual(['init', 'output', 'init', 'plan', 'show']);
   expect(existsSync(planFile)).toBe(false);
 });
 
@@ -95,5 +105,44 @@ test('without --auto-approve it asks, and applies nothing unless told yes', () =
 test('a stack the config does not have is named, with the ones it has, before anything runs', () => {
   const run = applyStack(['seance-staging'], { plan: HARMLESS_PLAN });
   expect({ code: run.code, calls: run.calls }).toEqual({ code: 2, calls: [] });
-  expect(run.output).toContain('error: the config has no stack seance-staging (synthesized: seance-dev seance-prod seance-shared');
+  expect(run.output).toContain('error: storage.yaml has no stack seance-staging (its stacks: seance-dev seance-prod seance-shared)');
+});
+
+test('an environment stack is not planned before its shared stack is applied: one line names the command to run first', () => {
+  const run = applyStack(['seance-prod', '--auto-approve'], { plan: HARMLESS_PLAN, env: { OUTPUTS_JSON: '{}' } });
+  expect({ code: run.code, planned: run.calls.map(subcommand).includes('plan') }).toEqual({ code: 2, planned: false });
+  expect(run.output).toContain('error: seance-prod reads seance-shared, which has not been applied yet: run npm run apply -- seance-shared --config storage.yaml first');
+});
+
+test('--config synthesizes that config, and a stack of the previous config is not accepted from a leftover directory', () => {
+  const kms = applyStack(['kms-connect-prod', '--config', 'examples/kms-connect.yaml', '--auto-approve'], { plan: HARMLESS_PLAN });
+  expect(kms.code).toBe(0);
+  const stale = applyStack(['kms-connect-prod', '--auto-approve'], { plan: HARMLESS_PLAN });
+  expect({ code: stale.code, calls: stale.calls }).toEqual({ code: 2, calls: [] });
+  expect(existsSync(join(OUTDIR, 'stacks', 'kms-connect-prod'))).toBe(false);
+});
+
+test('the stack\'s own tfvars file is given to the plan and again to the apply (ephemeral variables are not in a saved plan)', () => {
+  const tfvars = join(PROJECT_DIR, 'secrets', 'seance-dev.tfvars');
+  const existed = existsSync(tfvars);
+  if (!existed) writeFileSync(tfvars, 'dev_spaces_access_key_id = "DO00EXAMPLEEXAMPLE00"\n');
+  try {
+    const run = applyStack(['seance-dev', '--auto-approve'], { plan: HARMLESS_PLAN });
+    const withVars = run.calls.filter((call) => call.includes(`-var-file=${tfvars}`)).map(subcommand);
+    expect({ code: run.code, withVars }).toEqual({ code: 0, withVars: ['plan', 'apply'] });
+  } finally {
+    if (!existed) rmSync(tfvars);
+  }
+});
+
+test('npm run plan plans the stack the same way, passing --detailed-exitcode through', () => {
+  const run = planStack(['seance-dev', '--detailed-exitcode'], { plan: HARMLESS_PLAN });
+  expect(run.code).toBe(0);
+  expect(run.calls.at(-1)).toBe(`-chdir=${join(OUTDIR, 'stacks', 'seance-dev')} plan -input=false -detailed-exitcode`);
+});
+
+test('npm run plan refuses an environment stack whose shared stack has not been applied, with the command to run', () => {
+  const run = planStack(['seance-dev'], { plan: HARMLESS_PLAN, env: { OUTPUTS_JSON: '' } });
+  expect(run.code).toBe(2);
+  expect(run.output).toContain('run npm run apply -- seance-shared --config storage.yaml first');
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseConfig } from '../../config/load';
-import { bumpGeneration } from '../../tools/ci/bump-generation';
+import { bumpGeneration, retireGeneration } from '../../tools/rotate/generations';
 import { compareStacks } from '../../tools/ci/changed-stacks';
 import { githubOutputs, listStacks, secretSuffix } from '../../tools/ci/stacks';
 
@@ -48,10 +48,15 @@ describe('compareStacks', () => {
 describe('bumpGeneration', () => {
   const text = example('kms-connect.yaml');
 
-  it('raises the generation of a managed key by one', () => {
+  it('raises the generation of a managed key by one and keeps the current one beside it', () => {
     const bump = bumpGeneration(text, 'prod');
-    expect([bump.from, bump.to]).toEqual([1, 2]);
-    expect(parseConfig(bump.text).config.environments[0].credentials.generation).toBe(2);
+    expect([bump.from, bump.to, bump.previous]).toEqual([1, 2, 1]);
+    expect(parseConfig(bump.text).config.environments[0].credentials).toMatchObject({ generation: 2, previousGeneration: 1 });
+  });
+
+  it('refuses a second bump before the previous generation is retired: that would be a third key', () => {
+    const once = bumpGeneration(text, 'prod').text;
+    expect(() => bumpGeneration(once, 'prod')).toThrow(/still keeps generation 1 beside 2: a bump now would need a third key \(IAM allows two per user\).*npm run retire-key -- kms-connect-prod/);
   });
 
   it('keeps comments and layout', () => {
@@ -66,5 +71,29 @@ describe('bumpGeneration', () => {
 
   it('names the environments when the asked one does not exist', () => {
     expect(() => bumpGeneration(text, 'staging')).toThrow(/no environment "staging" \(it has prod\)/);
+  });
+});
+
+describe('retireGeneration', () => {
+  const bumped = bumpGeneration(example('kms-connect.yaml'), 'prod').text;
+
+  it('drops the previous generation and keeps the current one', () => {
+    const retired = retireGeneration(bumped, 'prod');
+    expect([retired.to, retired.previous]).toEqual([2, 1]);
+    expect(parseConfig(retired.text).config.environments[0].credentials).toMatchObject({ generation: 2, previousGeneration: undefined });
+  });
+
+  it('lets the next bump start: a full rotation is bump, deploy, retire, deploy', () => {
+    const next = bumpGeneration(retireGeneration(bumped, 'prod').text, 'prod');
+    expect([next.from, next.to, next.previous]).toEqual([2, 3, 2]);
+  });
+
+  it('says there is nothing to retire when no previous key is kept', () => {
+    expect(() => retireGeneration(example('kms-connect.yaml'), 'prod')).toThrow(/keeps no previous key: only generation 1 exists/);
+  });
+
+  it('refuses a previous generation set at the top level, which the environment cannot drop', () => {
+    const text = example('kms-connect.yaml').replace(/credentials:\n  mode: managed/, 'credentials:\n  mode: managed\n  generation: 2\n  previousGeneration: 1');
+    expect(() => retireGeneration(text, 'prod')).toThrow(/previousGeneration is set under the top-level credentials/);
   });
 });

@@ -54,13 +54,22 @@ describe('plannedLosses', () => {
     ]);
   });
 
+  it('counts the deletion of an app\'s access key: apps still using it would be cut off', () => {
+    const plan = { format_version: '1.2', resource_changes: [change('aws_iam_access_key.Credentials_Key1_CC08BE6C', ['delete']), change('digitalocean_spaces_key.Key', ['create', 'delete'])] };
+    expect(plannedLosses(plan).map((loss) => [loss.address, loss.action])).toEqual([
+      ['aws_iam_access_key.Credentials_Key1_CC08BE6C', 'destroy'],
+      ['digitalocean_spaces_key.Key', 'replace'],
+    ]);
+    expect(formatGuardReport(guardPlan(plannedLosses(plan)), 'p.json')).toMatch(/retire it with npm run\s+retire-key -- <stack> once every app uses the new one/);
+  });
+
   it('ignores updates, creates, data sources and resources that hold no data', () => {
     const plan = {
       format_version: '1.2',
       resource_changes: [
         change('aws_s3_bucket.Media', ['update']),
         change('aws_s3_bucket.New', ['create']),
-        change('digitalocean_spaces_key.Key', ['create', 'delete']),
+        change('digitalocean_spaces_key.Key2', ['create']),
         change('kubernetes_secret_v1.Secret', ['delete']),
         { ...change('aws_s3_bucket.Existing', ['delete']), mode: 'data' },
         change('aws_s3_bucket.Same', ['no-op']),
@@ -86,7 +95,7 @@ describe('guardPlan and its report', () => {
     const result = guardPlan(losses);
     expect(result.refused.map((loss) => loss.address)).toEqual([BUCKET]);
     const report = formatGuardReport(result, 'apply.tfplan');
-    expect(report).toContain('apply.tfplan: 1 data-holding resource(s) would be deleted');
+    expect(report).toContain('apply.tfplan: 1 resource(s) holding data or access would be deleted');
     expect(report).toMatch(new RegExp(`REFUSED +replace +${BUCKET.replace('.', '\\.')} +changing bucket forces a new resource +deletes the bucket and every object in it`));
     expect(report).toContain('--allow <address>');
   });
@@ -101,7 +110,7 @@ describe('guardPlan and its report', () => {
   });
 
   it('says so when nothing is lost', () => {
-    expect(formatGuardReport(guardPlan([]), 'p.json')).toBe('p.json: deletes no bucket and no namespace');
+    expect(formatGuardReport(guardPlan([]), 'p.json')).toBe('p.json: deletes no bucket, no namespace and no access key');
   });
 });
 

@@ -1,8 +1,9 @@
 /**
- * The deploy's safety net for data. Reads a saved plan as `tofu show -json <plan>` (or
- * `terraform show -json`) prints it and lists every change that would delete a resource holding
- * data: a bucket (every object in it) or a namespace the stack created (everything running in
- * it). Replacing counts as deleting: Terraform destroys the old resource.
+ * The deploy's safety net for data and for apps. Reads a saved plan as `tofu show -json <plan>`
+ * (or `terraform show -json`) prints it and lists every change that would delete a resource
+ * holding data: a bucket (every object in it) or a namespace the stack created (everything
+ * running in it), or an app's access key (every app still using it loses access). Replacing
+ * counts as deleting: Terraform destroys the old resource.
  *
  * `prevent_destroy` already stops such a plan for production buckets; this catches the others
  * (a renamed dev bucket, a moved region) before the apply destroys their CDN, policy and CORS on
@@ -19,6 +20,9 @@ export const DATA_HOLDING_TYPES: Readonly<Record<string, string>> = {
   digitalocean_spaces_bucket: 'the bucket and every object in it',
   aws_s3_bucket: 'the bucket and every object in it',
   kubernetes_namespace_v1: 'the namespace and everything in it',
+  // Retiring a key after an overlap rotation deletes it on purpose: retire-key allows it by address.
+  digitalocean_spaces_key: 'the access key: every app still using it is cut off',
+  aws_iam_access_key: 'the access key: every app still using it is cut off',
 };
 
 /** One planned loss: a data-holding resource the plan deletes or replaces. */
@@ -78,6 +82,8 @@ export function plannedLosses(plan: unknown): PlannedLoss[] {
   return losses;
 }
 
+const KEY_TYPES: ReadonlySet<string> = new Set(['digitalocean_spaces_key', 'aws_iam_access_key']);
+
 export interface GuardResult {
   /** Losses not allowed by name: any makes the guard fail. */
   readonly refused: readonly PlannedLoss[];
@@ -101,7 +107,7 @@ export function formatGuardReport(result: GuardResult, planName: string): string
   const { refused, allowed, unusedAllowances } = result;
   const lines: string[] = [];
   if (refused.length === 0 && allowed.length === 0) {
-    lines.push(`${planName}: deletes no bucket and no namespace`);
+    lines.push(`${planName}: deletes no bucket, no namespace and no access key`);
   } else {
     const why = (loss: PlannedLoss) =>
       loss.forcedBy.length > 0 ? `changing ${loss.forcedBy.join(', ')} forces a new resource` : (loss.reason ?? 'removed from the config');
@@ -112,17 +118,25 @@ export function formatGuardReport(result: GuardResult, planName: string): string
       why(loss),
       `deletes ${loss.loses}`,
     ]);
-    lines.push(`${planName}: ${refused.length + allowed.length} data-holding resource(s) would be deleted`, '');
+    lines.push(`${planName}: ${refused.length + allowed.length} resource(s) holding data or access would be deleted`, '');
     lines.push(formatTable(['verdict', 'action', 'address', 'why', 'consequence'], rows));
   }
   for (const address of unusedAllowances) lines.push(`warning: --allow ${address}: the plan does not delete it`);
-  if (refused.length > 0) {
+  if (refused.some((loss) => !KEY_TYPES.has(loss.type))) {
     lines.push(
       '',
       'Do not apply this plan. To keep the data, undo the config change: a bucket cannot be renamed or',
       'moved in place. To move it, add the new bucket beside the old one, copy the objects across,',
       'then remove the old one. To delete it on purpose, empty it first and allow each address by',
       'name: --allow <address>.',
+    );
+  }
+  if (refused.some((loss) => KEY_TYPES.has(loss.type))) {
+    lines.push(
+      '',
+      'An access key would be deleted while apps may still use it. Rotate with npm run',
+      'bump-key-generation (the old key stays until it is retired), and retire it with npm run',
+      'retire-key -- <stack> once every app uses the new one.',
     );
   }
   return lines.join('\n');

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# What a deploy would change, the way `npm run apply` would plan it:
+#   npm run plan -- <stack> [--config <file>] [--out <plan file>] [--detailed-exitcode]
+#
+# Synthesizes the config fresh, refuses a stack it does not have and an environment stack whose
+# shared stack has not been applied (naming the command to run first), reads
+# secrets/<stack>.tfvars when it exists, and prints the plan. With --out the plan is saved (its
+# path relative to the stack's directory, cdktf.out/stacks/<stack>/); --detailed-exitcode exits 2
+# when there are changes, as Terraform does.
+set -euo pipefail
+
+usage() { echo "usage: npm run plan -- <stack> [--config <file>] [--out <plan file>] [--detailed-exitcode]" >&2; exit 2; }
+
+[[ $# -ge 1 && $1 != -* ]] || usage
+stack=$1
+shift
+# shellcheck source-path=SCRIPTDIR source=lib/stack.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/stack.sh"
+plan_args=()
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --config) [[ $# -ge 2 ]] || usage; config=$2; shift ;;
+    --out) [[ $# -ge 2 ]] || usage; plan_args+=("-out=$2"); shift ;;
+    --detailed-exitcode) plan_args+=(-detailed-exitcode) ;;
+    *) usage ;;
+  esac
+  shift
+done
+
+synthesize
+require_dependencies
+set_var_args
+init_stack "$dir"
+exec "$binary" -chdir="$dir" plan -input=false "${var_args[@]}" "${plan_args[@]}"
