@@ -19,6 +19,7 @@ import { compareStacks, readSynthesizedStacks } from './ci/changed-stacks';
 import { formatGuardReport, guardPlan, plannedLosses, readPlan } from './ci/plan-guard';
 import { allStacks, githubOutputs, listStacks } from './ci/stacks';
 import { DEFAULT_CACHE_CONTROL, DEFAULT_STATIC_PREFIXES } from './migrate/plan';
+import { loadEnvironment } from './stack-config';
 import { parseSize } from './table';
 
 function positiveInteger(value: string): number {
@@ -135,6 +136,19 @@ function buildProgram(): Command {
     .option('-o, --output <file>', 'write to a file (mode 600) instead of stdout')
     .option('--describe', 'a comment above each key saying what it holds')
     .action((stack: string, options) => exitWith(async () => (await import('./env/command')).envCommand(stack, options)));
+
+  program
+    .command('tfvars')
+    .description("print the template of a stack's secrets/<stack>.tfvars: the key variables it declares")
+    .argument('<stack>', 'environment stack, e.g. seance-prod')
+    .addOption(configOption())
+    .action((stack: string, options: { config?: string }) =>
+      exitWith(async () => {
+        const { tfvarsTemplate } = await import('./env/tfvars');
+        process.stdout.write(tfvarsTemplate(loadEnvironment(configPath(options.config), stack)));
+        return 0;
+      }),
+    );
 
   program
     .command('stacks')

@@ -1,0 +1,25 @@
+/** `tfvars <stack>`: the template of a stack's secrets/<stack>.tfvars, with the variables it declares. */
+import type { ResolvedEnvironment } from '../../config/model';
+import { suppliedKeyVariablesOf } from '../../contract/app-settings';
+
+/** Placeholder values that are plainly not keys, and the form a real one has. */
+const PLACEHOLDERS: Readonly<Record<ResolvedEnvironment['provider'], { readonly id: string; readonly where: string }>> = {
+  digitalocean: { id: 'DO00EXAMPLEEXAMPLEEX', where: 'DigitalOcean console: API → Spaces Keys → Generate New Key' },
+  aws: { id: 'AKIAEXAMPLEEXAMPLE00', where: 'the IAM user\'s access keys' },
+  's3-compatible': { id: 'replace-with-the-access-key-id', where: 'the service\'s console' },
+};
+
+export function tfvarsTemplate(environment: ResolvedEnvironment): string {
+  if (environment.credentials.mode !== 'supplied') {
+    return `# ${environment.stackName} creates its own key (credentials.mode: managed): it declares no key variables.\n`;
+  }
+  const names = suppliedKeyVariablesOf(environment);
+  const placeholder = PLACEHOLDERS[environment.provider];
+  return [
+    `# secrets/${environment.stackName}.tfvars: the app's key of environment ${environment.name} (git-ignored; chmod 600).`,
+    `# From ${placeholder.where}. The id is written to the state; the secret never is (an ephemeral variable).`,
+    `${names.accessKeyId} = "${placeholder.id}"`,
+    `${names.secretAccessKey} = "replace-with-the-secret"`,
+    '',
+  ].join('\n');
+}
