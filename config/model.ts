@@ -143,15 +143,32 @@ export interface ResolvedEnvironment extends StoragePlatform {
   readonly buckets: readonly ResolvedBucket[];
 }
 
-export type ResolvedState =
-  | { readonly backend: 'local'; readonly directory: string }
-  | {
-      readonly backend: 'spaces';
-      readonly bucket: string;
-      readonly region: string;
-      readonly keyPrefix: string;
-      readonly lockfile: boolean;
-    };
+/** State in an S3 bucket: on Spaces, on AWS, or on an S3-compatible service. */
+export interface ResolvedRemoteState {
+  readonly backend: 's3';
+  readonly service: 'spaces' | 'aws' | 's3-compatible';
+  readonly bucket: string;
+  /** The bucket's region (for Spaces: the Spaces region; its endpoint carries it). */
+  readonly region: string;
+  /** S3 API endpoint of Spaces or an S3-compatible service; undefined on AWS. */
+  readonly endpoint?: string;
+  readonly forcePathStyle: boolean;
+  readonly keyPrefix: string;
+  readonly lockfile: boolean;
+  readonly kmsKeyArn?: string;
+  /**
+   * separate: keys of its own, profile `profile` of the credentials file `credentialsFile` (which
+   * npm run apply and plan write from STATE_ACCESS_KEY_ID/STATE_SECRET_ACCESS_KEY), never the
+   * provider's AWS_*; environment: whatever AWS_* or AWS_PROFILE holds.
+   */
+  readonly credentials: 'separate' | 'environment';
+  /** The profile of a separate backend: `<app>-state`. */
+  readonly profile: string;
+  /** The credentials file of a separate backend, relative to the project: `secrets/<app>-state.credentials`. */
+  readonly credentialsFile: string;
+}
+
+export type ResolvedState = { readonly backend: 'local'; readonly directory: string } | ResolvedRemoteState;
 
 /** The `<app>-shared` stack: the buckets every environment stores under its own prefix. */
 export interface ResolvedSharedStack {

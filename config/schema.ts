@@ -148,6 +148,7 @@ const LoggingSchema = z
   .describe('Server access logging to another bucket.');
 
 const ACCESS_MODELS = ['acl', 'policy'] as const;
+const STATE_CREDENTIALS = ['separate', 'environment'] as const;
 
 /** Bucket settings an environment may override (everything but `shared`). */
 const BucketSettingsSchema = z.strictObject({
@@ -302,6 +303,13 @@ const EnvironmentSchema = z
   })
   .describe('An environment (prod, dev, …): one stack, <app>-<env>.');
 
+const stateKeyPrefix = z.string().optional().describe('Key prefix of state objects: <keyPrefix>/<stack>.tfstate. Default: cdktf-media-storage.');
+const stateCredentials = oneOf(STATE_CREDENTIALS, 'must be "separate" or "environment"')
+  .optional()
+  .describe(
+    'separate: the backend takes keys of its own, from the AWS profile <app>-state or STATE_ACCESS_KEY_ID/STATE_SECRET_ACCESS_KEY (npm run apply and plan pass them), never the provider\'s AWS_* variables. environment: the backend reads AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or AWS_PROFILE itself. Default: separate.',
+  );
+
 const StateSchema = z
   .discriminatedUnion('backend', [
     z.strictObject({
@@ -315,13 +323,32 @@ const StateSchema = z
       backend: z.literal('spaces'),
       bucket: z.string().describe('Existing Spaces bucket holding the state (create it once, by hand, versioned).'),
       region: spacesRegion,
-      keyPrefix: z.string().optional().describe('Key prefix of state objects: <keyPrefix>/<stack>.tfstate. Default: cdktf-media-storage.'),
+      keyPrefix: stateKeyPrefix,
       lockfile: z
         .boolean()
         .optional()
-        .describe('Lock with a .tflock object (use_lockfile, Terraform/OpenTofu ≥ 1.10). Unverified on Spaces. Default: false.'),
+        .describe('Lock with a .tflock object (use_lockfile, Terraform/OpenTofu ≥ 1.10; needs conditional writes, unverified on Spaces). Default: false.'),
+      credentials: stateCredentials,
     }),
-  ], { error: 'must have backend: local or backend: spaces' })
+    z.strictObject({
+      backend: z.literal('s3'),
+      bucket: z.string().describe('Existing bucket holding the state (create it once, versioned and private).'),
+      region: z.string().min(1, { error: 'must not be empty' }).describe('The bucket\'s region: an AWS region, or what the S3-compatible service expects.'),
+      endpoint: z
+        .string()
+        .regex(SERVICE_ENDPOINT, { error: SERVICE_ENDPOINT_RULE })
+        .optional()
+        .describe('S3 API endpoint of an S3-compatible service (MinIO, R2, …). Default: AWS S3.'),
+      forcePathStyle: z.boolean().optional().describe('With endpoint: address the bucket path-style. Default: false.'),
+      keyPrefix: stateKeyPrefix,
+      lockfile: z
+        .boolean()
+        .optional()
+        .describe('Lock with a .tflock object (use_lockfile, Terraform/OpenTofu ≥ 1.10; the service must support conditional writes). Default: true on AWS, false with endpoint.'),
+      kmsKeyArn: z.string().regex(KMS_KEY_ARN, { error: KMS_KEY_ARN_RULE }).optional().describe('AWS: encrypt state objects with this KMS key. Default: the bucket\'s default encryption.'),
+      credentials: stateCredentials,
+    }),
+  ], { error: 'must have backend: local, spaces or s3' })
   .describe('Where Terraform state lives. Default: local files under .terraform-state/.');
 
 export const ConfigSchema = z
@@ -361,4 +388,5 @@ export type KubernetesConfig = z.infer<typeof KubernetesSchema>;
 export type CorsRuleConfig = z.infer<typeof CorsRuleSchema>;
 export type CdnConfig = z.infer<typeof CdnSchema>;
 export type AccessModel = (typeof ACCESS_MODELS)[number];
+export type StateCredentials = (typeof STATE_CREDENTIALS)[number];
 export type ServiceConfig = z.infer<typeof ServiceSchema>;

@@ -14,12 +14,15 @@ const FIXTURES = join(PROJECT_DIR, 'test', 'fixtures', 'synth');
 const configs = ['storage.yaml', ...readdirSync(join(PROJECT_DIR, 'examples')).filter((f) => f.endsWith('.yaml')).map((f) => `examples/${f}`)];
 
 /**
- * The local backend's path is relative to the stack directory, which the test puts in a temp
- * directory: that one value depends on the machine, so it is compared as a placeholder (its own
- * rule is tested in test/stacks/state-backend.test.ts).
+ * Paths into the project (the local backend's state file, the state credentials file) are
+ * relative to the stack directory, which the test puts in a temp directory: those values depend
+ * on the machine, so they are compared as placeholders (their own rule is tested in
+ * test/stacks/state-backend.test.ts).
  */
 function normalize(text: string): string {
-  return text.replace(/("path": )"[^"]*\.tfstate"/g, '$1"<state>/<stack>.tfstate"');
+  return text
+    .replace(/("path": )"[^"]*\.tfstate"/g, '$1"<state>/<stack>.tfstate"')
+    .replace(/"[^"]*\/(secrets\/[^"/]+\.credentials)"/g, '"<project>/$1"');
 }
 
 const fixtureDir = (file: string) => join(FIXTURES, file.replace(/^examples\//, '').replace(/\.yaml$/, ''));

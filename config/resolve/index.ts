@@ -47,7 +47,7 @@ export function resolveConfig(config: StorageConfig): Resolution {
     config: {
       app: config.app,
       provider: config.provider,
-      state: resolveState(config, issues),
+      state: resolveState(config, [platforms.top, ...platforms.byEnv.values()], issues),
       shared: sharedStack(ctx, sharedBuckets),
       environments: resolvedEnvironments,
     },

@@ -3,7 +3,7 @@
 # fresh, checked against the synth's own manifest, its shared dependency applied first, and the
 # stack's own tfvars file (secrets/<stack>.tfvars, git-ignored) read when it exists.
 #
-# Sets: project, binary, outdir, config, stack, dir, var_args (array), backend_args (array).
+# Sets: project, binary, outdir, config, stack, dir, var_args (array).
 
 project=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 binary=${TERRAFORM_BINARY_NAME:-terraform}
@@ -32,19 +32,34 @@ synthesize() {
   dir=$outdir/stacks/$stack
 }
 
-# State backend credentials of their own (STATE_ACCESS_KEY_ID / STATE_SECRET_ACCESS_KEY), passed
-# to init as backend settings so they never mix with the provider's AWS_* variables.
-backend_args=()
-set_backend_args() {
-  backend_args=()
-  if [[ -n ${STATE_ACCESS_KEY_ID:-} || -n ${STATE_SECRET_ACCESS_KEY:-} ]]; then
-    backend_args=("-backend-config=access_key=${STATE_ACCESS_KEY_ID:-}" "-backend-config=secret_key=${STATE_SECRET_ACCESS_KEY:-}")
-  fi
+# State backend keys of their own: a stack whose S3 backend reads the profile of a credentials file
+# (credentials: separate) gets that file written from STATE_ACCESS_KEY_ID/STATE_SECRET_ACCESS_KEY
+# when they are set (CI), and is refused in one line when neither the file nor they exist. They
+# never mix with the provider's AWS_* variables.
+prepare_state_credentials() { # prepare_state_credentials <stack dir>
+  # shellcheck disable=SC2016  # JavaScript, with its own template strings
+  node -e '
+    const fs = require("fs"), path = require("path");
+    const [dir] = process.argv.slice(1);
+    const s3 = (JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8")).terraform.backend ?? {}).s3;
+    const file = s3?.shared_credentials_files?.[0];
+    if (file === undefined) process.exit(0);
+    const target = path.resolve(dir, file);
+    const { STATE_ACCESS_KEY_ID: id, STATE_SECRET_ACCESS_KEY: secret } = process.env;
+    if (id && secret) {
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.writeFileSync(target, `[${s3.profile}]\naws_access_key_id = ${id}\naws_secret_access_key = ${secret}\n`, { mode: 0o600 });
+      fs.chmodSync(target, 0o600);
+    } else if (!fs.existsSync(target)) {
+      console.error(`error: the state backend reads its own keys: set STATE_ACCESS_KEY_ID and STATE_SECRET_ACCESS_KEY, or write them to ${path.relative(process.cwd(), target)} as profile [${s3.profile}] (aws_access_key_id, aws_secret_access_key)`);
+      process.exit(2);
+    }
+  ' "$1"
 }
 
 init_stack() { # init_stack <stack dir>
-  set_backend_args
-  "$binary" -chdir="$1" init -input=false "${backend_args[@]}" >&2
+  prepare_state_credentials "$1"
+  "$binary" -chdir="$1" init -input=false >&2
 }
 
 # require_dependencies: every stack this one reads (the shared stack) must have been applied:
@@ -53,7 +68,8 @@ require_dependencies() {
   local dependency
   for dependency in $(manifest_query 's.dependencies.join(" ")'); do
     local outputs
-    if ! init_stack "$outdir/stacks/$dependency" >/dev/null 2>&1 ||
+    prepare_state_credentials "$outdir/stacks/$dependency"
+    if ! "$binary" -chdir="$outdir/stacks/$dependency" init -input=false >/dev/null 2>&1 ||
       ! outputs=$("$binary" -chdir="$outdir/stacks/$dependency" output -json 2>/dev/null) ||
       [[ $(node -e 'const o = JSON.parse(process.argv[1] || "{}"); process.stdout.write(String(Object.keys(o).length))' "$outputs") == 0 ]]; then
       echo "error: $stack reads $dependency, which has not been applied yet: run npm run apply -- $dependency --config $config first" >&2

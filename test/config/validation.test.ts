@@ -527,3 +527,47 @@ describe('key rotation', () => {
     expect(warnings.map((w) => w.message)).toEqual([expect.stringMatching(/only applies to managed keys/)]);
   });
 });
+
+describe('state backends', () => {
+  const aws = (state: string, provider = 'aws', region = 'eu-central-1') => `
+app: shop
+provider: ${provider}
+region: ${region}
+state: ${state}
+buckets:
+  media: {}
+environments:
+  prod: {}
+`;
+
+  test('state on AWS needs an AWS region', () => {
+    expect(problemsOf(aws('{ backend: s3, bucket: shop-state, region: europe }'))).toMatch(/state\.region \(value: "europe"\): must be an AWS region/);
+  });
+
+  test('a KMS key of another region than the state bucket\'s is refused', () => {
+    expect(problemsOf(aws('{ backend: s3, bucket: shop-state, region: eu-central-1, kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/abcd" }'))).toMatch(
+      /state\.kmsKeyArn .*is in us-east-1, but S3 only encrypts with KMS keys of the bucket's region \(eu-central-1\)/,
+    );
+  });
+
+  test('a KMS key for state on an S3-compatible service is refused', () => {
+    expect(problemsOf(aws('{ backend: s3, bucket: shop-state, region: us-east-1, endpoint: "http://minio:9000", kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/abcd" }'))).toMatch(
+      /state\.kmsKeyArn .*is for state on AWS: an S3-compatible service has no KMS/,
+    );
+  });
+
+  test('a Spaces backend reading the environment next to an AWS provider is refused: it would get the AWS key', () => {
+    expect(problemsOf(aws('{ backend: spaces, bucket: shop-state, region: fra1, credentials: environment }'))).toMatch(
+      /state\.credentials \(value: "environment"\): would give the state backend \(Spaces\) the AWS_\* keys the AWS provider uses for AWS: use credentials: separate/,
+    );
+  });
+
+  test('state on AWS reading the environment next to an AWS provider works, with a warning that one key serves both', () => {
+    const { warnings } = parseConfig(aws('{ backend: s3, bucket: shop-state, region: eu-central-1, credentials: environment }'), 'test.yaml');
+    expect(warnings.map((w) => w.message)).toEqual([expect.stringMatching(/one key for the state and the buckets/)]);
+  });
+
+  test('a Spaces backend reading the environment with only the DigitalOcean provider is accepted: nothing else reads AWS_*', () => {
+    expect(() => parseConfig(config('media: {}', 'prod: {}', 'state: { backend: spaces, bucket: shop-state, region: fra1, credentials: environment }'), 'test.yaml')).not.toThrow();
+  });
+});
