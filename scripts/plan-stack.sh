@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # What a deploy would change, the way `npm run apply` would plan it:
-#   npm run plan -- <stack> [--config <file>] [--out <plan file>] [--detailed-exitcode]
+#   npm run plan -- <stack> [--config <file>] [--out <plan file>] [--detailed-exitcode] [--no-lock]
 #
 # Synthesizes the config fresh, refuses a stack it does not have and an environment stack whose
 # shared stack has not been applied (naming the command to run first), reads
 # secrets/<stack>.tfvars when it exists, and prints the plan. With --out the plan is saved (its
 # path relative to the stack's directory, cdktf.out/stacks/<stack>/); --detailed-exitcode exits 2
-# when there are changes, as Terraform does.
+# when there are changes, as Terraform does; --no-lock reads the state without locking it (a
+# pull-request plan beside a deploy).
 set -euo pipefail
 
-usage() { echo "usage: npm run plan -- <stack> [--config <file>] [--out <plan file>] [--detailed-exitcode]" >&2; exit 2; }
+usage() { echo "usage: npm run plan -- <stack> [--config <file>] [--out <plan file>] [--detailed-exitcode] [--no-lock]" >&2; exit 2; }
 
 [[ $# -ge 1 && $1 != -* ]] || usage
 stack=$1
@@ -22,6 +23,7 @@ while [[ $# -gt 0 ]]; do
     --config) [[ $# -ge 2 ]] || usage; config=$2; shift ;;
     --out) [[ $# -ge 2 ]] || usage; plan_args+=("-out=$2"); shift ;;
     --detailed-exitcode) plan_args+=(-detailed-exitcode) ;;
+    --no-lock) plan_args+=(-lock=false) ;;
     *) usage ;;
   esac
   shift

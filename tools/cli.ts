@@ -11,7 +11,8 @@
  * Exit codes: 0 success, 1 a check or a copy failed, 2 bad input (config, outputs, flags),
  * 130 interrupted.
  */
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { configPath, loadConfigFile } from '../config/load';
 import { bumpGeneration, editConfigFile } from './rotate/generations';
@@ -142,10 +143,16 @@ function buildProgram(): Command {
     .description("print the template of a stack's secrets/<stack>.tfvars: the key variables it declares")
     .argument('<stack>', 'environment stack, e.g. seance-prod')
     .addOption(configOption())
-    .action((stack: string, options: { config?: string }) =>
+    .option('--from-env', 'fill in the key from APP_ACCESS_KEY_ID and APP_SECRET_ACCESS_KEY (CI secrets) instead of placeholders')
+    .option('--placeholder-secret', 'with --from-env: the id from APP_ACCESS_KEY_ID, a placeholder for the secret (a plan never sees the secret)')
+    .option('-o, --output <file>', 'write to a file (mode 600) instead of stdout')
+    .action((stack: string, options: { config?: string; fromEnv?: boolean; placeholderSecret?: boolean; output?: string }) =>
       exitWith(async () => {
         const { tfvarsTemplate } = await import('./env/tfvars');
-        process.stdout.write(tfvarsTemplate(loadEnvironment(configPath(options.config), stack)));
+        const environment = loadEnvironment(configPath(options.config), stack);
+        const text = tfvarsTemplate(environment, options.fromEnv ? keyFromEnv(environment.credentials.mode, options.placeholderSecret === true) : undefined);
+        if (options.output === undefined) process.stdout.write(text);
+        else writePrivateFile(options.output, text);
         return 0;
       }),
     );
@@ -224,6 +231,24 @@ function buildProgram(): Command {
     );
 
   return program;
+}
+
+/** The app's key as CI holds it; an empty or missing value is refused here, naming the variable. */
+function keyFromEnv(mode: 'supplied' | 'managed', placeholderSecret: boolean): { accessKeyId: string; secretAccessKey?: string } | undefined {
+  if (mode === 'managed') return undefined;
+  const value = (name: string) => {
+    const found = process.env[name];
+    if (found === undefined || found === '') throw new Error(`--from-env: ${name} is empty or not set (a CI secret or variable of the environment that is missing)`);
+    return found;
+  };
+  return { accessKeyId: value('APP_ACCESS_KEY_ID'), secretAccessKey: placeholderSecret ? undefined : value('APP_SECRET_ACCESS_KEY') };
+}
+
+/** Owner-only: the file may hold a secret. */
+function writePrivateFile(file: string, text: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, text, { mode: 0o600 });
+  chmodSync(file, 0o600);
 }
 
 function appendGithubOutput(text: string): void {

@@ -22,9 +22,18 @@ export function readTfvars(text: string): Map<string, string> {
   const values = new Map<string, string>();
   for (const line of text.split('\n')) {
     const match = /^\s*([A-Za-z_][A-Za-z0-9_-]*)\s*=\s*"((?:[^"\\]|\\.)*)"\s*(?:#.*|\/\/.*)?$/.exec(line);
-    if (match !== null) values.set(match[1], match[2].replace(/\\(["\\nrt])/g, (_, c: string) => ({ n: '\n', r: '\r', t: '\t' })[c] ?? c));
+    if (match !== null) values.set(match[1], decodeHclString(match[2]));
   }
   return values;
+}
+
+/** The characters of an HCL string literal's body: escapes decoded, `$${` and `%%{` back to `${` and `%{`. */
+function decodeHclString(body: string): string {
+  return body.replace(/\\(["\\nrt])|\$\$\{|%%\{/g, (token: string, escaped: string | undefined) => {
+    if (token === '$${') return '${';
+    if (token === '%%{') return '%{';
+    return ({ n: '\n', r: '\r', t: '\t' } as Record<string, string>)[escaped ?? ''] ?? escaped ?? token;
+  });
 }
 
 /** The lookup of one environment's supplied secret: the environment variable first, then the tfvars file. */

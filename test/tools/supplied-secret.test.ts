@@ -47,3 +47,15 @@ describe('tfvarsTemplate', () => {
     expect(readFileSync(join(PROJECT_DIR, 'secrets', `${stack}.tfvars.example`), 'utf8')).toBe(tfvarsTemplate(environment));
   });
 });
+
+describe('a tfvars file written from CI values', () => {
+  test('keeps any secret intact through HCL quoting: quotes, backslashes, ${ and %{', () => {
+    const secret = 'a"b\\c${x}%{y}/+=';
+    const text = tfvarsTemplate(prod, { accessKeyId: 'DO00EXAMPLEEXAMPLEEX', secretAccessKey: secret });
+    expect(readTfvars(text).get('prod_spaces_secret_access_key')).toBe(secret);
+  });
+
+  test('puts a placeholder for the secret when only the key id is given (a pull-request plan)', () => {
+    expect(readTfvars(tfvarsTemplate(prod, { accessKeyId: 'DO00EXAMPLEEXAMPLEEX' })).get('prod_spaces_secret_access_key')).toBe('placeholder-secret-for-a-plan');
+  });
+});
