@@ -464,9 +464,9 @@ describe('S3-compatible services', () => {
     );
   });
 
-  test('public prefixes on R2 are refused: no bucket policy and no ACLs', () => {
+  test('public prefixes on R2 are refused: R2 publishes whole buckets only', () => {
     expect(problemsOf(s3('r2', '{ publicPrefixes: [media] }'))).toMatch(
-      /buckets\.media\.publicPrefixes .*asks for bucket policies, which r2 does not support/,
+      /buckets\.media\.publicPrefixes .*cannot be public on their own on r2: R2 publishes a whole bucket at its public URL.*Set public: true instead/,
     );
   });
 
