@@ -2,17 +2,8 @@
  * How objects become public: a bucket public as a whole (public: true), static prefixes, the
  * presign expiry, R2's public URL and B2's bucket-wide ACL. One test per rule and message.
  */
-import { ConfigError, parseConfig } from '../../config/load';
-
-function problemsOf(yaml: string): string {
-  try {
-    parseConfig(yaml, 'test.yaml');
-  } catch (error) {
-    if (error instanceof ConfigError) return error.message;
-    throw error;
-  }
-  throw new Error('expected the config to be refused');
-}
+import { parseConfig } from '../../config/load';
+import { problemsOf } from '../helpers';
 
 const spaces = (bucket: string, environments = 'prod: {}\n  dev: {}') =>
   `app: shop\nprovider: digitalocean\nregion: fra1\nbuckets:\n  media: ${bucket}\nenvironments:\n  ${environments}\n`;

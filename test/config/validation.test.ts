@@ -2,19 +2,8 @@
  * Every invalid config is refused before Terraform runs, with the field path, the bad value and
  * the rule. One test per rule.
  */
-import { ConfigError, parseConfig } from '../../config/load';
-import { BASE_YAML } from '../helpers';
-
-/** BASE_YAML with extra YAML appended under a top-level key, or replaced entirely. */
-function problemsOf(yaml: string): string {
-  try {
-    parseConfig(yaml, 'test.yaml');
-  } catch (error) {
-    if (error instanceof ConfigError) return error.message;
-    throw error;
-  }
-  throw new Error('expected the config to be refused');
-}
+import { parseConfig } from '../../config/load';
+import { BASE_YAML, problemsOf } from '../helpers';
 
 const config = (buckets: string, environments = 'prod: {}\n  dev: {}', extra = '') => `
 app: shop
