@@ -71,6 +71,19 @@ export interface ResolvedBucket {
   readonly publicPrefixes: readonly string[];
   readonly privatePrefixes: readonly string[];
   /**
+   * Every object is public (each environment's prefix, in a shared bucket); publicPrefixes and
+   * privatePrefixes are then empty.
+   */
+  readonly public: boolean;
+  /** Public prefixes holding static files (long-cached), relative to an environment prefix. */
+  readonly staticPrefixes: readonly string[];
+  /** How long presigned URLs for private objects stay valid, in seconds. */
+  readonly presignExpirySeconds: number;
+  /** s3-compatible: the https URL the service publishes the bucket at (R2's r2.dev subdomain, a custom domain). */
+  readonly publicUrl?: string;
+  /** The bucket-wide canned ACL that makes every object public, where the service has no other way (B2). */
+  readonly bucketAcl?: 'public-read';
+  /**
    * Full prefixes (environment prefix included) the bucket policy opens to reads: anonymous
    * reads on Spaces and S3-compatible services, CloudFront's on AWS. Empty under the acl model.
    */

@@ -14,7 +14,14 @@ import {
 } from '../facts/aws';
 import { regionOfSpacesEndpoint, spacesCdnTtlProblems, spacesRegionProblems } from '../facts/digitalocean';
 import { normalizePrefix } from '../facts/rules';
-import { capabilitiesOf, S3_FEATURE_NAMES, type S3Feature } from '../facts/s3-compatible';
+import {
+  BUCKET_WIDE_PUBLIC_ACCESS,
+  capabilitiesOf,
+  publicReadsOf,
+  R2_PUBLIC_URL_SETUP,
+  S3_FEATURE_NAMES,
+  type S3Feature,
+} from '../facts/s3-compatible';
 import type { ResolvedService } from './model';
 import type { AccessModel, BucketSettings, ProviderName } from './schema';
 
@@ -68,6 +75,20 @@ export function supportsAcls(provider: ProviderName, service: ResolvedService | 
   return provider === 'digitalocean' || (provider === 's3-compatible' && capabilitiesOf(service?.flavor ?? 'generic').acl);
 }
 
+/**
+ * How public objects become readable by anyone: their own public-read ACL, a bucket policy (on
+ * prefixes, or the whole bucket), CloudFront's reads (AWS), the bucket-wide ACL (B2), or a URL the
+ * service publishes the bucket at outside its S3 API (R2).
+ */
+export type PublicReadMechanism = 'object-acl' | 'bucket-policy' | 'cloudfront' | 'bucket-acl' | 'public-url';
+
+export function publicReadMechanism(provider: ProviderName, service: ResolvedService | undefined, access: AccessModel): PublicReadMechanism {
+  if (provider === 'aws') return 'cloudfront';
+  if (provider === 'digitalocean') return access === 'acl' ? 'object-acl' : 'bucket-policy';
+  const reads = publicReadsOf(service?.flavor ?? 'generic');
+  return reads === 'bucket-policy' && access === 'acl' ? 'object-acl' : reads;
+}
+
 /** Whether a default lifecycle rule (abort incomplete multipart uploads) can be emitted. */
 export function supportsLifecycle(provider: ProviderName, service: ResolvedService | undefined): boolean {
   return provider !== 's3-compatible' || (service !== undefined && capabilitiesOf(service.flavor).lifecycle);
@@ -94,7 +115,14 @@ function spacesProblems({ region, settings }: BucketContext): SettingProblem[] {
   if (settings.objectLock === true) {
     problems.push({ field: ['objectLock'], value: true, message: notOn('the DigitalOcean provider cannot enable object lock', 'digitalocean') });
   }
+  problems.push(...publicUrlOutsideCompatible(settings, 'digitalocean'));
   return problems;
+}
+
+/** publicUrl names a URL a service publishes outside its S3 API; Spaces and AWS publish through their CDN. */
+function publicUrlOutsideCompatible(settings: BucketSettings, provider: ProviderName): SettingProblem[] {
+  if (settings.publicUrl === undefined) return [];
+  return [{ field: ['publicUrl'], value: settings.publicUrl, message: notOn('public objects are served by the CDN; put your domain on it with cdn.customDomain', provider) }];
 }
 
 function awsProblems(context: BucketContext): SettingProblem[] {
@@ -118,6 +146,7 @@ function awsProblems(context: BucketContext): SettingProblem[] {
     problems.push(...transitionDaysProblems(transition).map((message) => ({ field: ['lifecycle', 'transition', 'days'] as const, value: transition.days, message })));
   }
   problems.push(...objectLockProblems(settings.objectLock, settings.versioning).map((message) => ({ field: ['objectLock'] as const, value: true, message })));
+  problems.push(...publicUrlOutsideCompatible(settings, 'aws'));
   return problems;
 }
 
@@ -145,16 +174,17 @@ function cloudFrontProblems(settings: BucketSettings): SettingProblem[] {
     problems.push(...cloudFrontCertificateRegionProblems(certificateArn).map((message) => ({ field: ['cdn', 'certificateArn'] as const, value: certificateArn, message })));
   }
   const publicPrefixes = (settings.publicPrefixes ?? []).map(normalizePrefix);
+  const wholeBucket = settings.public === true;
   for (const prefix of Object.keys(cdn?.prefixTtls ?? {})) {
-    if (!publicPrefixes.includes(normalizePrefix(prefix))) {
+    if (!wholeBucket && !publicPrefixes.includes(normalizePrefix(prefix))) {
       problems.push({ field: ['cdn', 'prefixTtls', prefix], value: prefix, message: 'must be one of publicPrefixes: only public prefixes are served by CloudFront' });
     }
   }
-  if (publicPrefixes.length > 0 && cdn?.enabled !== true) {
+  if ((publicPrefixes.length > 0 || wholeBucket) && cdn?.enabled !== true) {
     problems.push({
-      field: ['publicPrefixes'],
-      value: settings.publicPrefixes,
-      message: 'are readable only through CloudFront on aws; without cdn.enabled nothing is public',
+      field: [wholeBucket ? 'public' : 'publicPrefixes'],
+      value: wholeBucket ? true : settings.publicPrefixes,
+      message: `${wholeBucket ? 'is' : 'are'} readable only through CloudFront on aws; without cdn.enabled nothing is public`,
       warning: true,
     });
   }
@@ -196,17 +226,56 @@ function s3CompatibleProblems({ service, settings, access }: BucketContext): Set
     problems.push({ field: ['lifecycle', 'transition'], value: lifecycle.transition, message: notOn('storage classes are AWS-specific', 's3-compatible') });
   }
   if ((settings.cors ?? []).length > 0 && !can.cors) unsupported('cors', ['cors'], settings.cors);
-  const publicPrefixes = settings.publicPrefixes ?? [];
-  if (publicPrefixes.length > 0) {
-    if (access === 'policy' && !can.bucketPolicy) unsupported('bucketPolicy', ['publicPrefixes'], publicPrefixes);
-    if (access === 'acl' && !can.acl) unsupported('acl', ['publicPrefixes'], publicPrefixes);
-  } else if (settings.access !== undefined) {
-    if (access === 'policy' && !can.bucketPolicy) unsupported('bucketPolicy', ['access'], access);
-    if (access === 'acl' && !can.acl) unsupported('acl', ['access'], access);
+  if (publicReadsOf(service.flavor) === 'bucket-policy') {
+    const publicPrefixes = settings.publicPrefixes ?? [];
+    if (access === 'acl' && settings.public === true) unsupported('acl', ['public'], true);
+    else if (access === 'acl' && publicPrefixes.length > 0) unsupported('acl', ['publicPrefixes'], publicPrefixes);
+    else if (settings.access !== undefined && access === 'acl') unsupported('acl', ['access'], access);
+  } else {
+    problems.push(...bucketWidePublicProblems(service, settings));
   }
   if (settings.objectLock === true && !can.objectLock) unsupported('objectLock', ['objectLock'], true);
   else problems.push(...objectLockProblems(settings.objectLock, settings.versioning).map((message) => ({ field: ['objectLock'] as const, value: true, message })));
   problems.push(...awsOnlyOnCompatible(settings));
+  return problems;
+}
+
+/**
+ * Services that make a bucket public only as a whole (B2's bucket ACL, R2's public URL): public
+ * prefixes cannot exist there, a public bucket says so with public: true, and R2 needs the URL it
+ * is published at.
+ */
+function bucketWidePublicProblems(service: ResolvedService, settings: BucketSettings): SettingProblem[] {
+  const { flavor } = service;
+  const why = BUCKET_WIDE_PUBLIC_ACCESS[flavor] ?? `${flavor} makes a bucket public only as a whole`;
+  const problems: SettingProblem[] = [];
+  const publicPrefixes = settings.publicPrefixes ?? [];
+  if (publicPrefixes.length > 0) {
+    problems.push({
+      field: ['publicPrefixes'],
+      value: publicPrefixes,
+      message: (settings.privatePrefixes ?? []).length > 0
+        ? `cannot share a bucket with privatePrefixes on ${flavor}: ${why}. Use two buckets: one with public: true for the public files, one private`
+        : `cannot be public on their own on ${flavor}: ${why}. Set public: true instead (every object of the bucket is then public)`,
+    });
+  }
+  if (settings.access !== undefined) {
+    problems.push({ field: ['access'], value: settings.access, message: `has no effect on ${flavor}: ${why}; make a bucket public with public: true` });
+  }
+  if (publicReadsOf(flavor) === 'public-url' && settings.public === true && settings.publicUrl === undefined) {
+    problems.push({
+      field: ['public'],
+      value: true,
+      message: `needs publicUrl on ${flavor}: public objects are served only at the bucket's r2.dev subdomain or a custom domain, never through the S3 API (${R2_PUBLIC_URL_SETUP})`,
+    });
+  }
+  if (settings.publicUrl !== undefined && settings.public !== true) {
+    problems.push({
+      field: ['publicUrl'],
+      value: settings.publicUrl,
+      message: `publishes every object of the bucket on ${flavor} (${why}): set public: true, and keep private files in another bucket`,
+    });
+  }
   return problems;
 }
 

@@ -13,6 +13,7 @@ import {
   KMS_KEY_ARN,
   KMS_KEY_ARN_RULE,
   ONE_YEAR_SECONDS,
+  PRESIGNED_URL_MAX_SECONDS,
   TRANSITION_STORAGE_CLASSES,
 } from '../facts/aws';
 import { CDN_TTLS, SPACES_REGION_RULE, SPACES_REGIONS } from '../facts/digitalocean';
@@ -23,6 +24,8 @@ import {
   DNS1123_LABEL_RULE,
   HOSTNAME,
   HOSTNAME_RULE,
+  PUBLIC_URL,
+  PUBLIC_URL_RULE,
   SECRET_KEY,
   SECRET_KEY_RULE,
   SERVICE_ENDPOINT,
@@ -178,6 +181,31 @@ const BucketSettingsSchema = z.strictObject({
     .array(z.string())
     .optional()
     .describe('Prefixes (relative to the environment prefix) that stay private: presigned URLs only. Default: none.'),
+  public: z
+    .boolean()
+    .optional()
+    .describe(
+      'Every object of the bucket is public (of the environment\'s prefix, in a shared bucket): the app chooses the keys. Instead of publicPrefixes and privatePrefixes; a warning in production environments. Default: false.',
+    ),
+  staticPrefixes: z
+    .array(z.string())
+    .optional()
+    .describe(
+      'Public prefixes holding static files (Django\'s collectstatic output): long-cached, and given the staticfiles storage of the settings. Each must be one of publicPrefixes (or the bucket public). Default: none.',
+    ),
+  presignExpirySeconds: z
+    .int({ error: 'must be a whole number of seconds' })
+    .min(1, { error: 'must be at least 1 second' })
+    .max(PRESIGNED_URL_MAX_SECONDS, { error: `must be at most ${PRESIGNED_URL_MAX_SECONDS} (seven days, the limit of SigV4 presigned URLs)` })
+    .optional()
+    .describe('How long the presigned URLs the app makes for private files stay valid (django-storages querystring_expire). Default: 3600.'),
+  publicUrl: z
+    .string()
+    .regex(PUBLIC_URL, { error: PUBLIC_URL_RULE })
+    .optional()
+    .describe(
+      's3-compatible only: the https URL the service publishes the bucket at, outside its S3 API (R2: the bucket\'s r2.dev subdomain or custom domain; B2: a custom domain in front of a public bucket). Needed for public objects on R2.',
+    ),
   logging: LoggingSchema.optional(),
   encryption: z
     .strictObject({

@@ -1,3 +1,4 @@
+import { Annotations } from 'cdktf';
 import type { IConstruct } from 'constructs';
 
 /** What an app's key needs to read and write one prefix of one bucket. */
@@ -139,4 +140,13 @@ export function lifecycleRules(lifecycle: BucketLifecycle | undefined): Lifecycl
 /** A stable rule id for a prefix: `expire-tmp` for `tmp/`, `expire-prod-tmp` for `prod/tmp/`. */
 function expireRuleId(prefix: string): string {
   return `expire-${prefix.replace(/\/+$/, '').replace(/[^a-zA-Z0-9]+/g, '-')}`;
+}
+
+/**
+ * A bucket every object of which is public is a deliberate choice (the app chooses the keys), but
+ * in production one private file put there by mistake is published: say so at synth.
+ */
+export function warnAboutPublicBucket(scope: IConstruct, name: string, props: { readonly publicBucket?: boolean; readonly production?: boolean }): void {
+  if (props.publicBucket !== true || props.production !== true) return;
+  Annotations.of(scope).addWarning(`Every object of ${name} is readable by anyone (public: true) in production: keep private files in another bucket.`);
 }

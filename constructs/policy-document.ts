@@ -25,10 +25,10 @@ export function policyDocument<S extends IdentityPolicyStatement>(statements: re
   return { Version: '2012-10-17', Statement: statements };
 }
 
-/** Anonymous s3:GetObject on the given prefixes, and nothing else. */
+/** Anonymous s3:GetObject on the given prefixes ('' for the whole bucket), and nothing else. */
 export function anonymousReadStatement(bucketName: string, prefixes: readonly string[]): PolicyStatement {
   return {
-    Sid: 'PublicReadOfPublicPrefixes',
+    Sid: prefixes.every((prefix) => prefix === '') ? 'PublicReadOfWholeBucket' : 'PublicReadOfPublicPrefixes',
     Effect: 'Allow',
     Principal: '*',
     Action: 's3:GetObject',

@@ -19,6 +19,7 @@ import {
   type IMediaBucket,
   type LifecycleRule,
   lifecycleRules,
+  warnAboutPublicBucket,
 } from './media-bucket';
 import { policyDocument, type PolicyStatement, serializePolicy } from './policy-document';
 import type { PropsValidator } from './validation';
@@ -57,6 +58,12 @@ export interface S3MediaBucketBaseProps {
    * @default false
    */
   readonly production?: boolean;
+  /**
+   * Every object of the bucket is public (a bucket policy or a bucket ACL on the whole bucket, or a
+   * URL the service publishes it at); a production bucket then carries a warning.
+   * @default false
+   */
+  readonly publicBucket?: boolean;
 }
 
 /** Checks the props every S3 bucket shares into `validator`; the caller adds its own before throwing. */
@@ -103,6 +110,7 @@ export abstract class S3MediaBucketBase extends Construct implements IMediaBucke
     if (wildcardOrigins(props.cors ?? []).length > 0) {
       Annotations.of(this).addWarning(`CORS on ${props.name} allows every origin ("*"); list the app's origins before production.`);
     }
+    warnAboutPublicBucket(this, props.name, props);
     this.bucket = new S3Bucket(this, 'Bucket', {
       bucket: props.name,
       region: resourceRegion,

@@ -1,3 +1,4 @@
+import { S3BucketAcl } from '@cdktf/provider-aws/lib/s3-bucket-acl';
 import { Token } from 'cdktf';
 import type { Construct } from 'constructs';
 import { objectLockProblems } from '../facts/aws';
@@ -45,6 +46,13 @@ export interface S3CompatibleMediaBucketProps extends S3MediaBucketBaseProps {
    * @default - the origin host
    */
   readonly publicDomain?: string;
+  /**
+   * A canned ACL on the bucket itself (child id `Acl`), for services that make a bucket public only
+   * as a whole: `public-read` turns a B2 bucket allPublic. Services with bucket policies use
+   * `publicReadPrefixes` instead.
+   * @default - no bucket ACL: the bucket stays private
+   */
+  readonly bucketAcl?: 'public-read';
 }
 
 /**
@@ -88,6 +96,12 @@ export class S3CompatibleMediaBucket extends S3MediaBucketBase {
       const policy = this.addToResourcePolicy(anonymousReadStatement(this.bucket.bucket, publicReadPrefixes));
       skipCheckov(policy, 'CKV_AWS_70',
         'Anonymous s3:GetObject on the public prefixes only (access: policy): those objects are public by design; everything else stays private.');
+    }
+
+    if (props.bucketAcl !== undefined) {
+      const acl = new S3BucketAcl(this, 'Acl', { ...this.companion, acl: props.bucketAcl });
+      skipCheckov(acl, 'CKV_AWS_20',
+        'public-read on the bucket is how B2 makes a bucket allPublic (public: true): every object of it is public by design; private files live in another bucket.');
     }
 
     this.originDomain = originDomain(this.bucket.bucket, this.endpoint, props.forcePathStyle ?? false);

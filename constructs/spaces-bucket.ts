@@ -7,7 +7,18 @@ import { Construct } from 'constructs';
 import { spacesRegionProblems } from '../facts/digitalocean';
 import { bucketNameProblems, wildcardOrigins } from '../facts/rules';
 import { skipCheckov } from './checkov';
-import { type BucketGrant, type BucketLifecycle, type BucketLogging, type CorsRule, corsRuleConfig, type IMediaBucket, type LifecycleRule, lifecycleRules, logInto } from './media-bucket';
+import {
+  type BucketGrant,
+  type BucketLifecycle,
+  type BucketLogging,
+  type CorsRule,
+  corsRuleConfig,
+  type IMediaBucket,
+  type LifecycleRule,
+  lifecycleRules,
+  logInto,
+  warnAboutPublicBucket,
+} from './media-bucket';
 import { anonymousReadStatement, policyDocument, serializePolicy } from './policy-document';
 import { SpacesCdn, type SpacesCdnProps } from './spaces-cdn';
 import { PropsValidator } from './validation';
@@ -52,6 +63,12 @@ export interface SpacesMediaBucketProps {
    * @default false
    */
   readonly production?: boolean;
+  /**
+   * Every object of the bucket is public (through `publicReadPrefixes` on the whole bucket, or
+   * public-read uploads); a production bucket then carries a warning.
+   * @default false
+   */
+  readonly publicBucket?: boolean;
 }
 
 /**
@@ -84,6 +101,7 @@ export class SpacesMediaBucket extends Construct implements IMediaBucket {
     if (wildcards.length > 0) {
       Annotations.of(this).addWarning(`CORS on ${props.name} allows every origin ("*"); list the app's origins before production.`);
     }
+    warnAboutPublicBucket(this, props.name, props);
 
     const rules = lifecycleRules(props.lifecycle).map(spacesLifecycleRule);
     this.bucket = new SpacesBucket(this, 'Bucket', {

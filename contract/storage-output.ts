@@ -37,6 +37,8 @@ const StorageEntrySchema = z.object({
   access: z.string().min(1),
   cors: z.array(CorsRuleEntrySchema).optional(),
   addressing_style: z.enum(['virtual', 'path']).optional(),
+  /** Present (true) when every object of the bucket is public. */
+  public: z.boolean().optional(),
 });
 
 export const StorageOutputSchema = z.record(z.string(), StorageEntrySchema);
@@ -62,6 +64,8 @@ export function storageEntry(addresses: BucketAddresses, bucket: ResolvedBucket,
     private_prefixes: [...bucket.privatePrefixes],
     access: bucket.access,
     addressing_style: bucket.addressingStyle,
+    // Only where it is so: the outputs of every other bucket stay as they were.
+    ...(bucket.public ? { public: true } : {}),
     // What `verify` checks preflights against: the deployed rules.
     cors: bucket.cors.map((rule) => ({
       allowed_origins: [...rule.allowedOrigins],

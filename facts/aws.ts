@@ -77,6 +77,9 @@ export const DEFAULT_CLOUDFRONT_TTL = 86_400;
 /** CloudFront's longest cache lifetime, and the config's limit for any TTL. */
 export const ONE_YEAR_SECONDS = 31_536_000;
 
+/** SigV4 presigned URLs are valid for at most seven days (Spaces, MinIO, R2 and B2 keep the limit). */
+export const PRESIGNED_URL_MAX_SECONDS = 604800;
+
 export function cloudFrontTtlProblems(ttl: number): string[] {
   return Number.isInteger(ttl) && ttl >= 0 && ttl <= ONE_YEAR_SECONDS ? [] : [`must be a whole number of seconds from 0 to ${ONE_YEAR_SECONDS} (a year)`];
 }

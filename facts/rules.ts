@@ -99,6 +99,10 @@ export function hostnameProblems(host: string): string[] {
   return HOSTNAME.test(host) ? [] : [HOSTNAME_RULE];
 }
 
+/** Where a service publishes a bucket: https and a host, no path, e.g. https://pub-0123.r2.dev or https://media.example.com. */
+export const PUBLIC_URL = /^https:\/\/(?=[^/]{1,253}\/?$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+\/?$/;
+export const PUBLIC_URL_RULE = 'must be an https URL of a host without a path, e.g. https://pub-0123456789abcdef.r2.dev or https://media.example.com';
+
 /** The S3 API URL of a service: scheme and host (and port) only, e.g. http://localhost:9000. */
 export const SERVICE_ENDPOINT = /^https?:\/\/[a-z0-9.-]+(:\d{1,5})?\/?$/;
 export const SERVICE_ENDPOINT_RULE = 'must be an http(s) URL without a path, e.g. https://<account>.r2.cloudflarestorage.com';

@@ -13,15 +13,42 @@ export type S3Feature = 'versioning' | 'lifecycle' | 'cors' | 'bucketPolicy' | '
 
 export type S3Capabilities = Readonly<Record<S3Feature, boolean>>;
 
-const S3_CAPABILITIES: Readonly<Record<S3Flavor, S3Capabilities>> = {
+/**
+ * How a service lets anyone read objects:
+ * - `bucket-policy`: a bucket policy grants anonymous reads, per prefix (MinIO, Ceph, …);
+ * - `bucket-acl`: the bucket's canned ACL makes every object of the bucket public or none (B2: a
+ *   bucket is allPublic or allPrivate; its S3 API accepts an object ACL only when it equals the
+ *   bucket's);
+ * - `public-url`: nothing through the S3 API; the service publishes a whole bucket at a URL set up
+ *   in its own console (R2: an r2.dev subdomain or a custom domain), the S3 endpoint stays private.
+ */
+export type PublicReads = 'bucket-policy' | 'bucket-acl' | 'public-url';
+
+/** `acl` is per-object ACLs: whether an upload may carry an ACL of its own. */
+const S3_CAPABILITIES: Readonly<Record<S3Flavor, S3Capabilities & { readonly publicReads: PublicReads }>> = {
   // MinIO: versioning, ILM lifecycle, bucket policies and object lock; no ACLs, no per-bucket CORS API.
-  minio: { versioning: true, lifecycle: true, cors: false, bucketPolicy: true, acl: false, objectLock: true },
+  minio: { versioning: true, lifecycle: true, cors: false, bucketPolicy: true, acl: false, objectLock: true, publicReads: 'bucket-policy' },
   // R2: CORS and lifecycle; no versioning, policies, ACLs or object lock through the S3 API.
-  r2: { versioning: false, lifecycle: true, cors: true, bucketPolicy: false, acl: false, objectLock: false },
-  // B2: CORS, canned ACLs and object lock; versioning and lifecycle only through B2's own API.
-  b2: { versioning: false, lifecycle: false, cors: true, bucketPolicy: false, acl: true, objectLock: true },
-  generic: { versioning: true, lifecycle: true, cors: true, bucketPolicy: true, acl: false, objectLock: false },
+  r2: { versioning: false, lifecycle: true, cors: true, bucketPolicy: false, acl: false, objectLock: false, publicReads: 'public-url' },
+  // B2: CORS, a bucket-wide canned ACL and object lock; versioning and lifecycle only through B2's own API.
+  b2: { versioning: false, lifecycle: false, cors: true, bucketPolicy: false, acl: false, objectLock: true, publicReads: 'bucket-acl' },
+  generic: { versioning: true, lifecycle: true, cors: true, bucketPolicy: true, acl: false, objectLock: false, publicReads: 'bucket-policy' },
 };
+
+/** Why a flavor whose public access is bucket-wide cannot mix public and private prefixes, in words. */
+export const BUCKET_WIDE_PUBLIC_ACCESS: Readonly<Partial<Record<S3Flavor, string>>> = {
+  b2: 'a B2 bucket is public or private as a whole (allPublic or allPrivate), and its S3 API accepts an object ACL only when it equals the bucket\'s',
+  r2: 'R2 publishes a whole bucket at its public URL (an r2.dev subdomain or a custom domain), never a prefix, and nothing through its S3 API',
+};
+
+/** Where an R2 bucket gets its public URL: outside the S3 API, in Cloudflare's dashboard. */
+export const R2_PUBLIC_URL_SETUP =
+  'Cloudflare dashboard: R2, the bucket, Settings, Public access (enable its r2.dev subdomain, or connect a custom domain)';
+
+/** How a flavor makes objects public. */
+export function publicReadsOf(flavor: string): PublicReads {
+  return (S3_CAPABILITIES[flavor as S3Flavor] ?? S3_CAPABILITIES.generic).publicReads;
+}
 
 export const S3_FEATURE_NAMES: Readonly<Record<S3Feature, string>> = {
   versioning: 'versioning',

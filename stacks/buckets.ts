@@ -38,6 +38,7 @@ function mediaBucket(scope: Construct, bucket: ResolvedBucket): IMediaBucket {
     publicReadPrefixes: bucket.policyReadPrefixes,
     preventDestroy: bucket.preventDestroy,
     production: bucket.production,
+    publicBucket: bucket.public,
   };
   const cdn = bucket.cdn;
   switch (bucket.provider) {
@@ -70,6 +71,8 @@ function mediaBucket(scope: Construct, bucket: ResolvedBucket): IMediaBucket {
         forcePathStyle: bucket.service?.forcePathStyle,
         versioning: bucket.versioning,
         objectLock: bucket.objectLock,
+        publicDomain: bucket.publicUrl === undefined ? undefined : new URL(bucket.publicUrl).host,
+        bucketAcl: bucket.bucketAcl,
       });
   }
 }

@@ -3,7 +3,7 @@ import type { IConstruct } from 'constructs';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseConfig } from '../config/load';
+import { ConfigError, parseConfig } from '../config/load';
 import type { ResolvedConfig } from '../config/model';
 import { buildStorageApp } from '../stacks/storage-app';
 import { PROJECT_DIR } from './toolchain';
@@ -31,6 +31,17 @@ environments:
   prod: {}
   dev: {}
 `;
+
+/** The message of the ConfigError a config is refused with; fails when it is accepted. */
+export function problemsOf(yaml: string): string {
+  try {
+    parseConfig(yaml, 'test.yaml');
+  } catch (error) {
+    if (error instanceof ConfigError) return error.message;
+    throw error;
+  }
+  throw new Error('expected the config to be refused');
+}
 
 export function resolve(yaml: string): ResolvedConfig {
   return parseConfig(yaml, 'test.yaml').config;

@@ -136,6 +136,11 @@ function buildProgram(): Command {
     .option('--with-secrets', 'include the access key (otherwise its keys are commented out)')
     .option('-o, --output <file>', 'write to a file (mode 600) instead of stdout')
     .option('--describe', 'a comment above each key saying what it holds')
+    .addOption(
+      new Option('--format <format>', "dotenv, or django: Django's STORAGES setting (a storage per class: public media, static files, private files), as Python")
+        .choices(['dotenv', 'django'])
+        .default('dotenv'),
+    )
     .action((stack: string, options) => exitWith(async () => (await import('./env/command')).envCommand(stack, options)));
 
   program

@@ -42,6 +42,8 @@ export interface BucketOutput {
   readonly cors?: readonly CorsRuleOutput[];
   /** `virtual` or `path`, when the stack outputs it. */
   readonly addressingStyle?: string;
+  /** Every object of the bucket is public (no public or private prefixes); absent means false. */
+  readonly public?: boolean;
 }
 
 export interface CredentialsOutput {
@@ -133,6 +135,7 @@ export function parseStackOutputs(json: unknown, stack: string, source: string):
       allowedHeaders: rule.allowed_headers ?? [],
     })),
     addressingStyle: b.addressing_style,
+    public: b.public,
   }));
   if (buckets.length === 0) throw new OutputsError(`${source}: the storage output of "${stack}" lists no bucket`);
 

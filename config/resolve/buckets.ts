@@ -6,7 +6,7 @@ import { awsS3Endpoint } from '../../facts/aws';
 import { spacesEndpoint } from '../../facts/digitalocean';
 import { bucketNameProblems, joinPrefix, normalizePrefix, prefixProblems } from '../../facts/rules';
 import type { ResolvedBucket, ResolvedLifecycle, StoragePlatform } from '../model';
-import { bucketProblems, defaultAccess, supportsAcls, supportsLifecycle } from '../provider-rules';
+import { bucketProblems, defaultAccess, publicReadMechanism, supportsAcls, supportsLifecycle } from '../provider-rules';
 import type { BucketSettings, CorsRuleConfig } from '../schema';
 import { resolveCdn } from './cdn';
 import type { ResolveContext } from './context';
@@ -15,6 +15,8 @@ import { expand, mergeSettings } from './merge';
 
 const DEFAULT_BUCKET_NAME = { shared: '{app}-{role}', own: '{app}-{env}-{role}' };
 const DEFAULT_ABORT_MULTIPART_DAYS = 7;
+/** django-storages' own default for querystring_expire: an hour. */
+const DEFAULT_PRESIGN_EXPIRY_SECONDS = 3600;
 
 /** What one bucket's resolution works on: its role, its environment (none for a shared bucket), its platform. */
 interface BucketScope {
@@ -53,7 +55,10 @@ export class BucketResolver {
     const envList = shared === true ? this.ctx.envNames : env === undefined ? [] : [env];
     const environmentPrefixes = envList.map((e) => this.prefixes.get(e) ?? '');
     const production = envList.some((e) => this.ctx.isProduction(e));
-    const { publicPrefixes, privatePrefixes } = this.prefixClasses(scope);
+    const { publicPrefixes, privatePrefixes, staticPrefixes, wholeBucket } = this.prefixClasses(scope, name, production);
+    const mechanism = publicReadMechanism(provider, service, access);
+    // The whole bucket is the prefix '' under each environment prefix.
+    const readPrefixes = wholeBucket ? [''] : publicPrefixes;
     const cors = this.cors(scope, production);
     const cdn = resolveCdn(provider, settings.cdn, environmentPrefixes, scope.path('cdn'), issues.error);
     const versioning = settings.versioning ?? false;
@@ -73,7 +78,14 @@ export class BucketResolver {
       access,
       publicPrefixes,
       privatePrefixes,
-      policyReadPrefixes: access === 'policy' ? environmentPrefixes.flatMap((envPrefix) => publicPrefixes.map((p) => joinPrefix(envPrefix, p))) : [],
+      public: wholeBucket,
+      staticPrefixes,
+      presignExpirySeconds: settings.presignExpirySeconds ?? DEFAULT_PRESIGN_EXPIRY_SECONDS,
+      publicUrl: settings.publicUrl?.replace(/\/$/, ''),
+      bucketAcl: wholeBucket && mechanism === 'bucket-acl' ? 'public-read' : undefined,
+      policyReadPrefixes: mechanism === 'bucket-policy' || mechanism === 'cloudfront'
+        ? environmentPrefixes.flatMap((envPrefix) => readPrefixes.map((p) => joinPrefix(envPrefix, p)))
+        : [],
       acceptsAcls: supportsAcls(provider, service),
       addressingStyle: service?.forcePathStyle === true ? 'path' : 'virtual',
       logging: this.logging(scope, name),
@@ -106,23 +118,42 @@ export class BucketResolver {
     return scope.env !== undefined && this.ctx.config.environments[scope.env].region !== undefined ? ['environments', scope.env, 'region'] : ['region'];
   }
 
-  /** Public and private prefixes, normalized; a prefix is one or the other. */
-  private prefixClasses(scope: BucketScope): { publicPrefixes: string[]; privatePrefixes: string[] } {
+  /**
+   * Public, static and private prefixes, normalized: a prefix is public or private, static prefixes
+   * are public ones, and a bucket that is public as a whole has no prefixes of either kind.
+   */
+  private prefixClasses(scope: BucketScope, name: string, production: boolean) {
     const { issues } = this.ctx;
-    const relative = (field: 'publicPrefixes' | 'privatePrefixes') =>
+    const relative = (field: 'publicPrefixes' | 'privatePrefixes' | 'staticPrefixes') =>
       (scope.settings[field] ?? []).map((prefix, i) => {
         issues.problems([...scope.path(field), i], prefix, prefixProblems(prefix));
         return normalizePrefix(prefix);
       });
     const publicPrefixes = relative('publicPrefixes');
     const privatePrefixes = relative('privatePrefixes');
+    const staticPrefixes = relative('staticPrefixes');
+    const wholeBucket = scope.settings.public ?? false;
+    if (wholeBucket) {
+      if (publicPrefixes.length > 0) issues.error(scope.path('publicPrefixes'), scope.settings.publicPrefixes, 'must be empty with public: true: every object of the bucket is public already');
+      if (privatePrefixes.length > 0) {
+        issues.error(scope.path('privatePrefixes'), scope.settings.privatePrefixes, 'cannot be private with public: true (every object of the bucket is public): keep private files in another bucket');
+      }
+      if (production) {
+        issues.warn(scope.path('public'), true, `makes every object of "${name}" readable by anyone in a production environment: keep private files in another bucket`);
+      }
+    }
     for (const [i, prefix] of privatePrefixes.entries()) {
       const clash = publicPrefixes.find((p) => p === prefix || prefix.startsWith(`${p}/`) || p.startsWith(`${prefix}/`));
       if (clash !== undefined) {
         issues.error([...scope.path('privatePrefixes'), i], prefix, `overlaps the public prefix "${clash}": a prefix is either public or private`);
       }
     }
-    return { publicPrefixes, privatePrefixes };
+    for (const [i, prefix] of staticPrefixes.entries()) {
+      if (!wholeBucket && !publicPrefixes.includes(prefix)) {
+        issues.error([...scope.path('staticPrefixes'), i], prefix, 'must be one of publicPrefixes: static files are public');
+      }
+    }
+    return { publicPrefixes, privatePrefixes, staticPrefixes, wholeBucket };
   }
 
   /** Wildcard origins: refused in production, a warning elsewhere. */

@@ -108,7 +108,7 @@ environments:
 
   test('keys rename single fields of the profile', () => {
     expect(envNamed(yaml, 'dev').settings.keys).toMatchObject({ pathPrefix: 'MEDIA_PREFIX', bucket: 'AWS_STORAGE_BUCKET_NAME' });
-    expect(envNamed(yaml, 'prod').settings.keys.pathPrefix).toBe('AWS_LOCATION');
+    expect(envNamed(yaml, 'prod').settings.keys.location).toBe('AWS_LOCATION');
   });
 
   test('secret names expand {role}', () => {

@@ -2,19 +2,8 @@
  * Every invalid config is refused before Terraform runs, with the field path, the bad value and
  * the rule. One test per rule.
  */
-import { ConfigError, parseConfig } from '../../config/load';
-import { BASE_YAML } from '../helpers';
-
-/** BASE_YAML with extra YAML appended under a top-level key, or replaced entirely. */
-function problemsOf(yaml: string): string {
-  try {
-    parseConfig(yaml, 'test.yaml');
-  } catch (error) {
-    if (error instanceof ConfigError) return error.message;
-    throw error;
-  }
-  throw new Error('expected the config to be refused');
-}
+import { parseConfig } from '../../config/load';
+import { BASE_YAML, problemsOf } from '../helpers';
 
 const config = (buckets: string, environments = 'prod: {}\n  dev: {}', extra = '') => `
 app: shop
@@ -464,9 +453,9 @@ describe('S3-compatible services', () => {
     );
   });
 
-  test('public prefixes on R2 are refused: no bucket policy and no ACLs', () => {
+  test('public prefixes on R2 are refused: R2 publishes whole buckets only', () => {
     expect(problemsOf(s3('r2', '{ publicPrefixes: [media] }'))).toMatch(
-      /buckets\.media\.publicPrefixes .*asks for bucket policies, which r2 does not support/,
+      /buckets\.media\.publicPrefixes .*cannot be public on their own on r2: R2 publishes a whole bucket at its public URL.*Set public: true instead/,
     );
   });
 

@@ -5,7 +5,7 @@
 import { Testing, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
 import type { PolicyDocument } from '../../constructs/policy-document';
 import { S3CompatibleMediaBucket, type S3CompatibleMediaBucketProps } from '../../constructs/s3-compatible-bucket';
-import { onlyResource, parse, resourcesOf } from '../helpers';
+import { onlyResource, parse, resourcesOf, warningsOf } from '../helpers';
 
 const R2: S3CompatibleMediaBucketProps = {
   name: 'shop-media',
@@ -140,5 +140,31 @@ describe('S3CompatibleMediaBucket validation', () => {
     expect(() => synthBucket({ name: 'Shop_Media', region: '', endpoint: 'https://minio.example.com/bucket' })).toThrow(
       /Invalid S3CompatibleMediaBucket props:\n {2}- 'name'.*\n {2}- 'region'.*\n {2}- 'endpoint'/s,
     );
+  });
+});
+
+describe('a bucket public as a whole', () => {
+  const B2: S3CompatibleMediaBucketProps = { name: 'shop-assets', region: 'us-west-004', endpoint: 'https://s3.us-west-004.backblazeb2.com' };
+
+  test('gets the public-read bucket ACL, which turns a B2 bucket allPublic', () => {
+    expect(onlyResource(synthBucket({ bucketAcl: 'public-read' }, B2), 'aws_s3_bucket_acl')).toMatchObject({ acl: 'public-read' });
+  });
+
+  test('gets no bucket ACL unless asked: the bucket stays private', () => {
+    expect(resourcesOf(synthBucket({}, B2), 'aws_s3_bucket_acl')).toEqual([]);
+  });
+
+  test('carries a warning in production', () => {
+    expect(warningsOf(bucketInStack({ publicBucket: true, production: true }).stack)).toEqual([
+      expect.stringMatching(/Every object of shop-media is readable by anyone \(public: true\) in production/),
+    ]);
+  });
+
+  test('carries no warning outside production', () => {
+    expect(warningsOf(bucketInStack({ publicBucket: true }).stack)).toEqual([]);
+  });
+
+  test('serves public objects at the public domain it is published under', () => {
+    expect(attributesOf({ publicDomain: 'assets.shop.com' })).toMatchObject({ publicDomain: 'assets.shop.com', publicUrl: 'https://assets.shop.com' });
   });
 });

@@ -122,19 +122,32 @@ describe('the EventHorizon layout (AWS in prod, MinIO locally)', () => {
 describe('Cloudflare R2', () => {
   const prod = synthYaml(example('r2'))['gallery-prod'];
 
-  test('emits the bucket, CORS and lifecycle, and nothing R2 does not implement', () => {
-    expect(onlyResource(prod, 'aws_s3_bucket').bucket).toBe('gallery-prod-media');
+  test('emits the buckets, CORS and lifecycle, and nothing R2 does not implement', () => {
+    expect(resourcesOf(prod, 'aws_s3_bucket').map((b) => b.bucket).sort()).toEqual(['gallery-prod-assets', 'gallery-prod-media']);
     expect(resourcesOf(prod, 'aws_s3_bucket_cors_configuration')).toHaveLength(1);
-    expect(resourcesOf(prod, 'aws_s3_bucket_lifecycle_configuration')).toHaveLength(1);
-    for (const type of ['aws_s3_bucket_versioning', 'aws_s3_bucket_policy', 'aws_s3_bucket_ownership_controls', 'aws_s3_bucket_public_access_block']) {
+    expect(resourcesOf(prod, 'aws_s3_bucket_lifecycle_configuration')).toHaveLength(2);
+    for (const type of ['aws_s3_bucket_versioning', 'aws_s3_bucket_policy', 'aws_s3_bucket_acl', 'aws_s3_bucket_ownership_controls', 'aws_s3_bucket_public_access_block']) {
       expect(resourcesOf(prod, type)).toEqual([]);
     }
   });
 
+  const secretData = (name: string) =>
+    resourcesOf(prod, 'kubernetes_secret_v1').find((s) => (s.metadata as { name: string }).name === name)?.data_wo as Record<string, string>;
+
   test('gives the app the R2 endpoint and the auto region', () => {
-    const data = onlyResource(prod, 'kubernetes_secret_v1').data_wo as Record<string, string>;
+    const data = secretData('gallery-media-storage');
     expect(data).toMatchObject({ AWS_S3_ENDPOINT_URL: 'https://0123456789abcdef0123456789abcdef.r2.cloudflarestorage.com', AWS_S3_ADDRESSING_STYLE: 'virtual' });
     expect(parse(prod).provider?.aws).toEqual([expect.objectContaining({ region: 'auto', endpoints: [{ s3: 'https://0123456789abcdef0123456789abcdef.r2.cloudflarestorage.com' }] })]);
+  });
+
+  test('gives the public bucket its public URL for plain URLs, while the bucket stays private through the S3 API', () => {
+    expect(secretData('gallery-assets-storage')).toMatchObject({ AWS_S3_CUSTOM_DOMAIN: 'assets.gallery.example.com', AWS_QUERYSTRING_AUTH: 'false', AWS_DEFAULT_ACL: '' });
+    const outputs = parse(prod).output ?? {};
+    expect((outputs.storage.value as Record<string, Record<string, unknown>>).assets).toMatchObject({
+      cdn_endpoint: 'https://assets.gallery.example.com',
+      public_base_url: 'https://assets.gallery.example.com',
+      public: true,
+    });
   });
 });
 

@@ -137,22 +137,45 @@ describe('secret profiles', () => {
       'kubernetes_secret_v1',
     ).data_wo as Record<string, string>;
 
-  test('django-storages gets AWS_* settings: CDN host without scheme, public-read ACL, virtual addressing', () => {
+  test('django-storages gets AWS_* settings for the default storage: public media on the CDN host, public-read, plain URLs', () => {
     expect(django('')).toEqual({
       AWS_ACCESS_KEY_ID: '${var.prod_spaces_access_key_id}',
       AWS_SECRET_ACCESS_KEY: '${var.prod_spaces_secret_access_key}',
       AWS_STORAGE_BUCKET_NAME: ref('digitalocean_spaces_bucket', 'MediaBucket', 'name'),
       AWS_S3_REGION_NAME: ref('digitalocean_spaces_bucket', 'MediaBucket', 'region'),
       AWS_S3_ENDPOINT_URL: 'https://fra1.digitaloceanspaces.com',
-      AWS_S3_CUSTOM_DOMAIN: ref('digitalocean_cdn', 'MediaBucket_Cdn_Endpoint', 'endpoint'),
-      AWS_LOCATION: '',
-      AWS_DEFAULT_ACL: 'public-read',
+      AWS_S3_USE_SSL: 'true',
       AWS_S3_ADDRESSING_STYLE: 'virtual',
+      AWS_S3_SIGNATURE_VERSION: 's3v4',
+      AWS_S3_CUSTOM_DOMAIN: ref('digitalocean_cdn', 'MediaBucket_Cdn_Endpoint', 'endpoint'),
+      AWS_LOCATION: 'media',
+      AWS_DEFAULT_ACL: 'public-read',
+      AWS_QUERYSTRING_AUTH: 'false',
+      AWS_QUERYSTRING_EXPIRE: '3600',
+      AWS_PRIVATE_LOCATION: 'documents',
+      AWS_PRIVATE_DEFAULT_ACL: 'private',
     });
   });
 
-  test('the policy model keeps uploads private: the policy makes public prefixes readable', () => {
-    expect(django('', 'media: { access: policy, publicPrefixes: [media] }').AWS_DEFAULT_ACL).toBe('private');
+  test('the policy model sends no ACL with public media: the policy makes public prefixes readable', () => {
+    expect(django('', 'media: { access: policy, publicPrefixes: [media] }').AWS_DEFAULT_ACL).toBe('');
+  });
+
+  test('a bucket without public prefixes stores privately by default: presigned URLs, no custom domain', () => {
+    expect(django('', 'media: { cdn: { enabled: true }, privatePrefixes: [documents] }')).toMatchObject({
+      AWS_LOCATION: 'documents',
+      AWS_S3_CUSTOM_DOMAIN: '',
+      AWS_DEFAULT_ACL: 'private',
+      AWS_QUERYSTRING_AUTH: 'true',
+    });
+  });
+
+  test('static prefixes get their own location and a year of Cache-Control', () => {
+    expect(django('', 'media: { cdn: { enabled: true }, publicPrefixes: [media, static], staticPrefixes: [static] }')).toMatchObject({
+      AWS_LOCATION: 'media',
+      AWS_STATIC_LOCATION: 'static',
+      AWS_STATIC_CACHE_CONTROL: 'public, max-age=31536000',
+    });
   });
 
   test('a custom domain replaces the CDN endpoint', () => {
@@ -162,24 +185,26 @@ describe('secret profiles', () => {
     ).toBe('media.shop.com');
   });
 
-  test('without a CDN the public domain is the bucket origin', () => {
-    expect(django('', 'media: {}').AWS_S3_CUSTOM_DOMAIN).toEqual(ref('digitalocean_spaces_bucket', 'MediaBucket', 'bucket_domain_name'));
+  test('without a CDN there is no custom domain: the client builds origin URLs itself', () => {
+    expect(django('', 'media: { publicPrefixes: [media] }').AWS_S3_CUSTOM_DOMAIN).toBe('');
   });
 
   test('keys add fields the profile lacks and rename others', () => {
     const data = django('keys: { publicPrefixes: MEDIA_PUBLIC_PREFIXES, pathPrefix: MEDIA_LOCATION }');
     expect(data.MEDIA_PUBLIC_PREFIXES).toBe('media');
     expect(data.MEDIA_LOCATION).toBe('');
-    expect(data.AWS_LOCATION).toBeUndefined();
+    expect(data.AWS_PATH_PREFIX).toBeUndefined();
   });
 });
 
 describe('the chronos layout (a bucket per environment and role)', () => {
   const stacks = synthYaml(example('chronos'));
 
-  test('each environment owns its media and backups buckets', () => {
+  test('each environment owns its media, json, content and backups buckets', () => {
     expect(resourcesOf(stacks['chronos-staging'], 'digitalocean_spaces_bucket').map((b) => [b.name, b.region]).sort()).toEqual([
       ['chronos-backups-staging', 'ams3'],
+      ['chronos-content-staging', 'ams3'],
+      ['chronos-json-staging', 'ams3'],
       ['chronos-media-staging', 'ams3'],
     ]);
   });
@@ -187,7 +212,17 @@ describe('the chronos layout (a bucket per environment and role)', () => {
   test('writes one secret per bucket in the environment namespace', () => {
     expect(resourcesOf(stacks['chronos-prod'], 'kubernetes_secret_v1').map((s) => s.metadata)).toEqual([
       expect.objectContaining({ name: 'chronos-backups-spaces', namespace: 'chronos-prod' }),
+      expect.objectContaining({ name: 'chronos-content-spaces', namespace: 'chronos-prod' }),
+      expect.objectContaining({ name: 'chronos-json-spaces', namespace: 'chronos-prod' }),
       expect.objectContaining({ name: 'chronos-media-spaces', namespace: 'chronos-prod' }),
+    ]);
+  });
+
+  test('the content bucket is public as a whole: one policy on every object, none on json', () => {
+    const policies = resourcesOf(stacks['chronos-prod'], 'digitalocean_spaces_bucket_policy').map((p) => JSON.parse(String(p.policy)) as { Statement: Array<{ Resource: string[] }> });
+    expect(policies.map((p) => p.Statement[0].Resource)).toEqual([
+      [expect.stringMatching(/^arn:aws:s3:::\$\{digitalocean_spaces_bucket\.ContentBucket_[0-9A-F]{8}\.name\}\/\*$/)],
+      [expect.stringMatching(/MediaBucket_[0-9A-F]{8}\.name\}\/public\/\*$/)],
     ]);
   });
 

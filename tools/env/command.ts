@@ -1,4 +1,7 @@
-/** `env <stack>`: the app's storage settings as a dotenv file (a Droplet's .env, Koyeb, Compose). */
+/**
+ * `env <stack>`: the app's storage settings as a dotenv file (a Droplet's .env, Koyeb, Compose), or
+ * with `--format django` as Django's STORAGES setting.
+ */
 import { chmodSync, writeFileSync } from 'node:fs';
 import { configPath } from '../../config/load';
 import type { ResolvedEnvironment } from '../../config/model';
@@ -7,8 +10,9 @@ import { type KeyPair, readStackOutputs, selectBucket, type StackOutputs } from 
 import { suppliedSecretLookup, tfvarsFile } from '../supplied-secret';
 import { bucketOf, loadEnvironment } from '../stack-config';
 import { terraformBinary } from '../terraform';
+import { renderDjangoStorages } from './django';
 import { renderDotenv } from './dotenv';
-import { settingsLines, settingsValues } from './settings';
+import { settingsLines, settingsStorages, settingsValues } from './settings';
 
 export interface EnvOptions {
   readonly outputsFile?: string;
@@ -17,6 +21,8 @@ export interface EnvOptions {
   readonly withSecrets?: boolean;
   readonly output?: string;
   readonly describe?: boolean;
+  /** @default dotenv */
+  readonly format?: 'dotenv' | 'django';
 }
 
 export async function envCommand(stack: string, options: EnvOptions): Promise<number> {
@@ -26,16 +32,29 @@ export async function envCommand(stack: string, options: EnvOptions): Promise<nu
   const bucket = selectBucket(outputs, options.role);
   const resolved = bucketOf(environment, bucket.role);
   if (resolved === undefined) throw new Error(`${configFile} has no bucket role "${bucket.role}" in ${stack}: deploy the current config first`);
+  if (options.format === 'django' && options.withSecrets) {
+    throw new Error('--with-secrets: the django format holds no secret (each storage reads the key from the environment); write the key with the dotenv format');
+  }
   const credentials = options.withSecrets ? secretsOf(stack, outputs, environment) : undefined;
-  const text = renderDotenv([
-    { kind: 'comment', text: `Storage settings of ${stack} (${bucket.role} bucket ${bucket.bucket}), profile ${environment.settings.profile}.` },
-    { kind: 'comment', text: `Written by: npm run env -- ${stack}${options.withSecrets ? ' --with-secrets' : ''}. Regenerate rather than edit.` },
-    ...settingsLines(
-      settingsValues({ output: bucket, bucket: resolved, environment, credentials }),
-      environment.settings,
-      options.describe,
-    ),
-  ]);
+  const source = { output: bucket, bucket: resolved, environment, credentials };
+  const command = `npm run env -- ${stack}${options.withSecrets ? ' --with-secrets' : ''}${options.format === 'django' ? ' --format django' : ''}`;
+  const text = options.format === 'django'
+    ? renderDjangoStorages({
+      header: [
+        `Django STORAGES of ${stack} (${bucket.role} bucket ${bucket.bucket}), for Django >= 4.2 and django-storages >= 1.14.`,
+        `Written by: ${command}. Regenerate rather than edit.`,
+        'No secret in here: the key comes from the environment, which `npm run env -- <stack> --with-secrets` writes.',
+      ],
+      storages: settingsStorages(source),
+      values: settingsValues(source),
+      keys: environment.settings.keys,
+      presignExpirySeconds: resolved.presignExpirySeconds,
+    })
+    : renderDotenv([
+      { kind: 'comment', text: `Storage settings of ${stack} (${bucket.role} bucket ${bucket.bucket}), profile ${environment.settings.profile}.` },
+      { kind: 'comment', text: `Written by: ${command}. Regenerate rather than edit.` },
+      ...settingsLines(settingsValues(source), environment.settings, options.describe),
+    ]);
   if (options.output === undefined) {
     process.stdout.write(text);
   } else {

@@ -2,9 +2,11 @@
  * The pure rules of a migration: where a file goes, which storage class it falls in, the headers
  * it is uploaded with, and whether an object already there can be kept.
  */
+import type { CacheControls, StorageClass } from '../../contract/app-settings';
 import { joinPrefix, normalizePrefix, prefixProblems } from '../../facts/rules';
 
-export type StorageClass = 'public' | 'static' | 'private';
+// One set of class rules for the settings the app gets and the objects this tool uploads.
+export { type CacheControls, DEFAULT_CACHE_CONTROL, type StorageClass } from '../../contract/app-settings';
 
 export interface ClassRules {
   /** Public prefixes, relative to the environment prefix. */
@@ -13,19 +15,6 @@ export interface ClassRules {
   /** Public prefixes whose objects get the long static cache lifetime (e.g. static). */
   readonly staticPrefixes: readonly string[];
 }
-
-export type CacheControls = Readonly<Record<StorageClass, string>>;
-
-/**
- * Public media may be replaced under the same name, so edge caches keep it a day; static files
- * (collectstatic output, hashed names) keep a year; private files are served by presigned URLs and
- * must not be kept by shared caches.
- */
-export const DEFAULT_CACHE_CONTROL: CacheControls = {
-  public: 'public, max-age=86400',
-  static: 'public, max-age=31536000',
-  private: 'private, no-cache',
-};
 
 export const DEFAULT_STATIC_PREFIXES: readonly string[] = ['static'];
 

@@ -151,7 +151,8 @@ export async function runBucketChecks(options: BucketChecksOptions): Promise<Che
     });
 
     // A public object: uploaded with the public-read ACL under the acl model, plainly under policy.
-    const publicPrefix = bucket.publicPrefixes[0];
+    // A bucket public as a whole is probed at the environment prefix itself.
+    const publicPrefix = bucket.public === true ? '' : bucket.publicPrefixes[0];
     if (publicPrefix === undefined) {
       record(CHECKS.publicOrigin, 'skip', 'no public prefixes');
       record(CHECKS.publicCdn, 'skip', 'no public prefixes');
@@ -184,28 +185,32 @@ export async function runBucketChecks(options: BucketChecksOptions): Promise<Che
     }
 
     // A private object: under the first private prefix, else anywhere outside the public ones.
-    const privateKey = joinPrefix(bucket.prefix, bucket.privatePrefixes[0] ?? '', `${VERIFY_MARKER}-${run}-private.txt`);
-    const uploadedPrivate = await check('upload private object', async () => {
-      await put(privateKey);
-      return privateKey;
-    });
-    if (uploadedPrivate) {
-      await check(CHECKS.privateOrigin, async () => {
-        const url = originUrl(target, privateKey);
-        return expectRefused(await request(url, {}, timeoutMs), url);
-      });
-      await check(CHECKS.privateCdn, async () => {
-        const url = joinUrl(bucket.cdnEndpoint, privateKey);
-        return expectRefused(await request(url, {}, timeoutMs), url);
-      });
-      await check(CHECKS.presigned, async () => {
-        const url = await getSignedUrl(client, new GetObjectCommand({ Bucket: target.bucket, Key: privateKey }), { expiresIn: 300 });
-        const answer = await request(url, {}, timeoutMs);
-        expectContent(answer, redactQuery(url));
-        return `GET ${redactQuery(url)} (${target.pathStyle ? 'path' : 'virtual-hosted'} style): HTTP 200`;
-      });
+    if (bucket.public === true) {
+      for (const name of [CHECKS.privateOrigin, CHECKS.privateCdn, CHECKS.presigned]) record(name, 'skip', 'every object of the bucket is public');
     } else {
-      for (const name of [CHECKS.privateOrigin, CHECKS.privateCdn, CHECKS.presigned]) record(name, 'skip', 'the private object could not be uploaded');
+      const privateKey = joinPrefix(bucket.prefix, bucket.privatePrefixes[0] ?? '', `${VERIFY_MARKER}-${run}-private.txt`);
+      const uploadedPrivate = await check('upload private object', async () => {
+        await put(privateKey);
+        return privateKey;
+      });
+      if (uploadedPrivate) {
+        await check(CHECKS.privateOrigin, async () => {
+          const url = originUrl(target, privateKey);
+          return expectRefused(await request(url, {}, timeoutMs), url);
+        });
+        await check(CHECKS.privateCdn, async () => {
+          const url = joinUrl(bucket.cdnEndpoint, privateKey);
+          return expectRefused(await request(url, {}, timeoutMs), url);
+        });
+        await check(CHECKS.presigned, async () => {
+          const url = await getSignedUrl(client, new GetObjectCommand({ Bucket: target.bucket, Key: privateKey }), { expiresIn: 300 });
+          const answer = await request(url, {}, timeoutMs);
+          expectContent(answer, redactQuery(url));
+          return `GET ${redactQuery(url)} (${target.pathStyle ? 'path' : 'virtual-hosted'} style): HTTP 200`;
+        });
+      } else {
+        for (const name of [CHECKS.privateOrigin, CHECKS.privateCdn, CHECKS.presigned]) record(name, 'skip', 'the private object could not be uploaded');
+      }
     }
 
     // CORS preflights hit the origin on a key that does not exist: S3 and Spaces answer a preflight
