@@ -125,9 +125,13 @@ test('no state file holds a secret: the supplied one is ephemeral, the Kubernete
 
 test('the README\'s cdktf block deploys as documented, with the tfvars file by its absolute path', async () => {
   const [line] = readmeBlock('cdktf').map(fromReadme);
-  const output = await runOk(line);
+  // cdktf adds provider checksums for every platform from the registry, which this machine cannot
+  // reach: that one step is skipped here.
+  report('substitution', 'README.md cdktf block', 'cdktf deploy runs with --skip-provider-lock: its providers lock step needs the registry');
+  const output = await runOk(`${line} --skip-provider-lock`);
+  expect(output).toMatch(/journey-prod\s+No changes/);
   expect(output).not.toMatch(/Error/);
-});
+}, 300_000);
 
 test('a Deployment the app creates later is annotated by the next deploy, and its pods roll on a rotation', async () => {
   await kubeOk('POST', `/apis/apps/v1/namespaces/${namespaceOf('prod')}/deployments`, {
@@ -170,7 +174,8 @@ test('an empty supplied secret (a missing CI secret) is refused by the plan, nam
   writeFileSync(join(project.dir, 'secrets', 'journey-dev.tfvars'), `dev_s3_access_key_id = "${KEYS.dev.id}"\ndev_s3_secret_access_key = ""\n`);
   const result = await project.sh('npm run apply -- journey-dev --auto-approve');
   expect(result.code).not.toBe(0);
-  expect(result.output.replace(/\s+/g, ' ')).toContain('dev_s3_secret_access_key is empty: set TF_VAR_dev_s3_secret_access_key or put it in secrets/journey-dev.tfvars');
+  // OpenTofu frames its errors ("│ "): read the text inside.
+  expect(result.output.replace(/│/g, ' ').replace(/\s+/g, ' ')).toContain('dev_s3_secret_access_key is empty: set TF_VAR_dev_s3_secret_access_key or put it in secrets/journey-dev.tfvars');
   expect(readFileSync(join(project.dir, '.terraform-state', 'journey-dev.tfstate'), 'utf8')).toBe(before);
   putKey('dev', KEYS.dev);
 }, 300_000);

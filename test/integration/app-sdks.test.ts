@@ -35,7 +35,7 @@ describe('a seance-shaped Node backend on the SPACES_* keys of the secret', () =
   /** The data of the environment's secret, references filled; SPACES_ENDPOINT pointed at moto. */
   const secretOf = (stack: string): Record<string, string> => {
     const [secret] = Object.values(resourcesOfType(standIn, stack, 'kubernetes_secret_v1'));
-    const data = secret.data as Record<string, string>;
+    const data = secret.data_wo as Record<string, string>;
     expect(data.SPACES_ENDPOINT).toBe('https://sfo3.digitaloceanspaces.com');
     return { ...data, SPACES_ENDPOINT: server.endpoint };
   };

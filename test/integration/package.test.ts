@@ -69,7 +69,6 @@ test('the app compiles against the declaration files and synthesizes the library
     'digitalocean_spaces_key',
     'kubernetes_annotations',
     'kubernetes_secret_v1',
-    'terraform_data',
   ]);
 });
 
@@ -81,8 +80,8 @@ test('the app\'s own resource references the library\'s bucket', () => {
 test('the secret carries the key the stack creates and the bucket it is scoped to', () => {
   const [secret] = Object.values(synthesized.resource.kubernetes_secret_v1);
   const [key] = Object.values(synthesized.resource.digitalocean_spaces_key);
-  expect((secret as { data: Record<string, string> }).data).toMatchObject({
-    ACCESS_KEY_ID: expect.stringMatching(/^\$\{digitalocean_spaces_key\.UploadsKey_[0-9A-F]{8}\.access_key\}$/),
+  expect((secret as { data_wo: Record<string, string> }).data_wo).toMatchObject({
+    ACCESS_KEY_ID: expect.stringMatching(/^\$\{digitalocean_spaces_key\.UploadsKey_Key1_[0-9A-F]{8}\.access_key\}$/),
     BUCKET: expect.stringMatching(/^\$\{digitalocean_spaces_bucket\.Uploads_Bucket_[0-9A-F]{8}\.name\}$/),
   });
   expect(key.grant).toEqual([{ bucket: expect.stringMatching(/spaces_bucket\.Uploads_/), permission: 'readwrite' }]);
