@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { anonymousGet, APPS_DIR, appPython, createDeployedBucket, parseDotenv, reported, runApp } from './app-libraries';
-import { deployExample, outputsFileOf, resourcesOfType } from './deploy-standin';
+import { deployExample, outputsFileOf, resourcesOfType, suppliedSecretEnv } from './deploy-standin';
 import { runCli, type S3Server, startS3Server } from './s3-server';
 
 const KEYS = { accessKeyId: 'AKIAINTEGRATIONTEST', secretAccessKey: 'integration-test-secret' };
@@ -84,7 +84,8 @@ describe('a chronos-shaped boto3 app on its json, content and backups buckets', 
       const outputs = join(dir, `${stack}.json`);
       writeFileSync(outputs, outputsFileOf(standIn, stack, server.endpoint));
       for (const role of ROLES) {
-        const run = runCli(['env', stack, '--config', 'examples/chronos.yaml', '--outputs-file', outputs, '--role', role, '--with-secrets']);
+        // A supplied key's secret is never an output: the user has it in TF_VAR_… (or the stack's tfvars).
+        const run = runCli(['env', stack, '--config', 'examples/chronos.yaml', '--outputs-file', outputs, '--role', role, '--with-secrets'], suppliedSecretEnv(standIn, stack, KEYS));
         if (run.code !== 0) throw new Error(`npm run env failed: ${run.stderr}`);
         written[`${env}/${role}`] = reported(runApp(python, [join(APPS_DIR, 'chronos_app.py'), `${role}/doc-1.bin`, `${env} ${role}\n`], parseDotenv(run.stdout)));
       }

@@ -83,7 +83,9 @@ export function deployExample(file: string, keys: KeyPair): StandIn {
   }
 
   function fillString(stack: string, text: string): string {
-    return text.replace(REFERENCE, (_, expression: string) => resolveReference(stack, expression));
+    // A computed expression (the secret's revision, a checksum) is Terraform's to evaluate and
+    // nothing an app reads: it is left as written.
+    return text.replace(REFERENCE, (whole: string, expression: string) => (/[(\s]/.test(expression) ? whole : resolveReference(stack, expression)));
   }
 
   function fill<T>(stack: string, value: T): T {
@@ -115,4 +117,13 @@ export function outputsFileOf(standIn: StandIn, stack: string, endpoint: string)
   const storage = standIn.fill(stack, outputs.storage.value) as Record<string, Record<string, unknown>>;
   for (const entry of Object.values(storage)) entry.endpoint = endpoint;
   return JSON.stringify({ [stack]: { storage, credentials: standIn.fill(stack, outputs.credentials.value) } });
+}
+
+/**
+ * The environment a user of a supplied key has when running the tools (TF_VAR_<secret variable>,
+ * as for the deploy): the stack's outputs never hold that secret.
+ */
+export function suppliedSecretEnv(standIn: StandIn, stack: string, keys: KeyPair): Record<string, string> {
+  const variables = Object.keys(standIn.stacks[stack]?.variable ?? {}).filter((name) => /secret/.test(name));
+  return Object.fromEntries(variables.map((name) => [`TF_VAR_${name}`, keys.secretAccessKey]));
 }

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectAclCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { anonymousGet, APPS_DIR, appPython, createDeployedBucket, parseDotenv, reported, runApp, unsigned } from './app-libraries';
-import { deployExample, outputsFileOf, resourcesOfType } from './deploy-standin';
+import { deployExample, outputsFileOf, resourcesOfType, suppliedSecretEnv } from './deploy-standin';
 import { runCli, type S3Server, startS3Server } from './s3-server';
 
 const KEYS = { accessKeyId: 'AKIAINTEGRATIONTEST', secretAccessKey: 'integration-test-secret' };
@@ -47,9 +47,12 @@ afterAll(async () => {
 function djangoProject(example: string, stack: string): { readonly dir: string; readonly env: Record<string, string> } {
   const dir = mkdtempSync(join(tmpdir(), `django-${stack}-`));
   const outputs = join(dir, 'outputs.json');
-  writeFileSync(outputs, outputsFileOf(deployExample(example, KEYS), stack, server.endpoint));
+  const standIn = deployExample(example, KEYS);
+  writeFileSync(outputs, outputsFileOf(standIn, stack, server.endpoint));
+  // A supplied key's secret is never an output: the user has it in TF_VAR_… (or the stack's tfvars).
+  const secretEnv = suppliedSecretEnv(standIn, stack, KEYS);
   const cli = (extra: string[]) => {
-    const run = runCli(['env', stack, '--config', example, '--outputs-file', outputs, ...extra]);
+    const run = runCli(['env', stack, '--config', example, '--outputs-file', outputs, ...extra], secretEnv);
     if (run.code !== 0) throw new Error(`npm run env failed: ${run.stderr}`);
     return run.stdout;
   };

@@ -200,10 +200,10 @@ export interface CliRun {
 const CLI_ENV = { ...process.env, NO_COLOR: '1' };
 
 /** The CLI as `npm run <command>` runs it, in its own process. */
-export function runCli(args: readonly string[]): CliRun {
+export function runCli(args: readonly string[], env: Readonly<Record<string, string>> = {}): CliRun {
   const result = spawnSync(process.execPath, ['--import', 'tsx', join(PROJECT_DIR, 'tools', 'cli.ts'), ...args], {
     cwd: PROJECT_DIR,
-    env: CLI_ENV,
+    env: { ...CLI_ENV, ...env },
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });
