@@ -11,8 +11,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { z } from 'zod';
 import { CREDENTIALS_OUTPUT, CredentialsOutputSchema, PREVIOUS_CREDENTIALS_OUTPUT, STORAGE_OUTPUT, StorageOutputSchema } from '../contract/storage-output';
-import { runTerraform, terraformBinary } from './terraform';
+import { needsInit, runTerraform, terraformBinary } from './terraform';
 
 /** One CORS rule as the `cors` field of a storage output entry carries it (optional field). */
 export interface CorsRuleOutput {
@@ -199,10 +200,35 @@ export async function readStackOutputs(stack: string, source: OutputsSource = {}
   }
 
   const binary = source.terraformBinary ?? terraformBinary();
-  const dir = join(source.outdir ?? 'cdktf.out', 'stacks', stack);
+  const outdir = source.outdir ?? 'cdktf.out';
+  const dir = join(outdir, 'stacks', stack);
   if (!existsSync(dir)) {
     throw new OutputsError(`${dir} does not exist: synthesize (npm run synth) and deploy the stack, or pass --outputs-file`);
   }
-  const stdout = await runTerraform(binary, ['output', '-json'], dir, (reason) => new OutputsError(`${binary} output -json in ${dir} failed: ${reason}`));
-  return parseStackOutputs(JSON.parse(stdout), stack, `${binary} output -json (${dir})`);
+  const stdout = await runTerraform(binary, ['output', '-json', '-no-color'], dir, (reason) =>
+    needsInit(reason)
+      ? new OutputsError(notDeployed(stack, outdir, `${dir} is not initialised`, `; if it is deployed already, run ${binary} -chdir=${dir} init`))
+      : new OutputsError(`${binary} output -json in ${dir} failed: ${reason}`),
+  );
+  const json: unknown = JSON.parse(stdout);
+  // What Terraform answers when the stack has no state (initialised, never applied).
+  if (isObject(json) && Object.keys(json).length === 0) throw new OutputsError(notDeployed(stack, outdir, 'its Terraform state has no outputs'));
+  return parseStackOutputs(json, stack, `${binary} output -json (${dir})`);
+}
+
+const ManifestSchema = z.object({ stacks: z.record(z.string(), z.object({ dependencies: z.array(z.string()).optional() })) });
+
+/**
+ * "Not deployed yet", in one line: which stacks to deploy (the stack's dependencies from the last
+ * synth's manifest first, since cdktf deploys only the stacks it is given) and how.
+ */
+function notDeployed(stack: string, outdir: string, why: string, alternative = ''): string {
+  let stacks = [stack];
+  try {
+    const manifest = ManifestSchema.safeParse(JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')));
+    if (manifest.success) stacks = [...(manifest.data.stacks[stack]?.dependencies ?? []), stack];
+  } catch {
+    // Without a readable manifest the hint names the stack alone.
+  }
+  return `${stack} is not deployed yet (${why}): deploy it with \`npx cdktf deploy ${stacks.join(' ')}\`${alternative}, or pass --outputs-file`;
 }
