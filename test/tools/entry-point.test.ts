@@ -1,8 +1,18 @@
 import { AssertionError } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { CommanderError } from 'commander';
 import { ConfigError } from '../../config/load';
 import { bugReport, commanderOutcome, debugRequested, EXIT, isBug, reportDestination } from '../../tools/entry-point';
 import { OutputsError } from '../../tools/outputs';
+import { PROJECT_DIR } from '../toolchain';
+
+describe('EXIT', () => {
+  it('holds the exit codes docs/operations.md lists, in its order', () => {
+    const doc = readFileSync(join(PROJECT_DIR, 'docs', 'operations.md'), 'utf8');
+    expect([...doc.matchAll(/^\| `(\d+)` \|/gm)].map((m) => Number(m[1]))).toEqual(Object.values(EXIT));
+  });
+});
 
 describe('reportDestination', () => {
   it('names the bugs URL of package.json first', () => {
