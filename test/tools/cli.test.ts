@@ -49,7 +49,8 @@ function errors(run: Run): string {
   return run.stderr.replace(/^note: Node v\d+.*\n/m, '');
 }
 
-const COMMANDS = ['verify', 'migrate-media', 'env', 'stacks', 'changed-stacks', 'check-plan', 'bump-key-generation'];
+/** Every command the program has, so a command added later is held to the same rules. */
+const COMMANDS = buildProgram().commands.map((command) => command.name());
 
 /**
  * The program in this process, its output captured: for what is decided while parsing (help,
@@ -67,6 +68,10 @@ async function parse(args: readonly string[]): Promise<{ error: unknown; stdout:
 }
 
 describe('help and usage errors', () => {
+  it('covers the commands of the program (the list below is read from it)', () => {
+    expect(COMMANDS).toEqual(expect.arrayContaining(['verify', 'migrate-media', 'env', 'stacks', 'changed-stacks', 'check-plan', 'bump-key-generation']));
+  });
+
   it.each(COMMANDS)('%s --help prints its usage and ends with exit 0', async (command) => {
     const { error, stdout } = await parse([command, '--help']);
     expect(stdout).toMatch(new RegExp(`^Usage: cdktf-media-storage ${command} \\[options\\]`));
