@@ -144,12 +144,13 @@ describe('before the first deploy', () => {
     writeFileSync(terraform, `#!/bin/sh\nprintf '\\033[31m╷\\033[0m\\n\\033[31m│\\033[0m \\033[1m\\033[31mError: \\033[0mBackend initialization required, please run "terraform init"\\n\\033[31m╵\\033[0m\\n' >&2\nexit 1\n`);
     chmodSync(terraform, 0o755);
     const env = { TERRAFORM_BINARY_NAME: terraform };
-    for (const args of [['env', 'seance-prod', '--config', join(PROJECT_DIR, 'storage.yaml')], ['verify', 'seance-prod']]) {
+    const config = join(PROJECT_DIR, 'storage.yaml');
+    for (const args of [['env', 'seance-prod', '--config', config], ['verify', 'seance-prod', '--config', config]]) {
       // WHEN the tool reads the outputs from the stack directory
       const run = cli(args, { cwd: work, env });
       // THEN
       expect(errors(run)).toBe(
-        `error: seance-prod is not deployed yet (cdktf.out/stacks/seance-prod is not initialised): deploy it with \`npx cdktf deploy seance-shared seance-prod\`; if it is deployed already, run ${terraform} -chdir=cdktf.out/stacks/seance-prod init, or pass --outputs-file\n`,
+        `error: seance-prod is not deployed yet (cdktf.out/stacks/seance-prod is not initialised): deploy it with \`npm run apply -- seance-prod --config ${config}\` (after \`npm run apply -- seance-shared --config ${config}\`, which it reads); if it is deployed from elsewhere, \`npm run plan -- seance-prod --config ${config}\` initialises this directory, or pass --outputs-file\n`,
       );
       expect(run.status).toBe(2);
     }

@@ -124,14 +124,23 @@ describe('readStackOutputs before the first deploy', () => {
     // WHEN the outputs are read THEN the message names the deploy command, dependencies first
     const error = await failure(readStackOutputs('seance-prod', source));
     expect(error).toBeInstanceOf(OutputsError);
-    expect(error.message).toMatch(/^seance-prod is not deployed yet \(.*stacks\/seance-prod is not initialised\): deploy it with `npx cdktf deploy seance-shared seance-prod`; if it is deployed already, run .*fake-terraform -chdir=.*stacks\/seance-prod init, or pass --outputs-file$/);
+    expect(error.message).toMatch(
+      /^seance-prod is not deployed yet \(.*stacks\/seance-prod is not initialised\): deploy it with `npm run apply -- seance-prod` \(after `npm run apply -- seance-shared`, which it reads\); if it is deployed from elsewhere, `npm run plan -- seance-prod` initialises this directory, or pass --outputs-file$/,
+    );
     expect(error.message).not.toContain('\n');
   });
 
   it('says the stack is not deployed when its state has no outputs (initialised, never applied)', async () => {
     const source = synthesized(`echo '{}'`);
     await expect(readStackOutputs('seance-prod', source)).rejects.toThrow(
-      'seance-prod is not deployed yet (its Terraform state has no outputs): deploy it with `npx cdktf deploy seance-shared seance-prod`, or pass --outputs-file',
+      'seance-prod is not deployed yet (its Terraform state has no outputs): deploy it with `npm run apply -- seance-prod` (after `npm run apply -- seance-shared`, which it reads), or pass --outputs-file',
+    );
+  });
+
+  it('repeats the config named on the command line in the deploy commands', async () => {
+    const source = { ...synthesized(`echo '{}'`), config: 'examples/seance.yaml' };
+    await expect(readStackOutputs('seance-prod', source)).rejects.toThrow(
+      'deploy it with `npm run apply -- seance-prod --config examples/seance.yaml` (after `npm run apply -- seance-shared --config examples/seance.yaml`, which it reads)',
     );
   });
 
