@@ -19,22 +19,26 @@ const SYNTH_ARGS = (JSON.parse(readFileSync(join(PROJECT_DIR, 'package.json'), '
   .slice(1);
 
 test('npm run synth and cdktf (synth, deploy) run the app the same way', () => {
-  expect(SYNTH_ARGS).toEqual(['--require', './scripts/register-ts.cjs', 'main.ts']);
+  expect(SYNTH_ARGS).toEqual(['--disable-warning=DEP0044', '--require', './scripts/register-ts.cjs', 'main.ts']);
   const cdktfJson = JSON.parse(readFileSync(join(PROJECT_DIR, 'cdktf.json'), 'utf8')) as { app: string };
   expect(cdktfJson.app).toBe(['node', ...SYNTH_ARGS].join(' '));
 });
 
-function synth(args: string[], env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, [...SYNTH_ARGS, ...args], {
+/** `npm run synth -- <args>`; `bug` preloads test/fixtures/inject-bug.cjs with INJECT_BUG=<bug>. */
+function synth(args: string[], env: Record<string, string> = {}, bug?: string) {
+  const preload = bug === undefined ? [] : ['--require', join(PROJECT_DIR, 'test', 'fixtures', 'inject-bug.cjs')];
+  return spawnSync(process.execPath, [...SYNTH_ARGS.slice(0, -1), ...preload, SYNTH_ARGS[SYNTH_ARGS.length - 1], ...args], {
     cwd: PROJECT_DIR,
-    env: { ...process.env, CDKTF_OUTDIR: join(work, 'out'), ...env },
+    env: { ...process.env, CDKTF_OUTDIR: join(work, 'out'), ...env, ...(bug === undefined ? {} : { INJECT_BUG: bug }) },
     encoding: 'utf8',
   });
 }
 
-test('synthesizes storage.yaml into cdktf.out/stacks/<stack>/cdk.tf.json', () => {
+test('synthesizes storage.yaml into cdktf.out/stacks/<stack>/cdk.tf.json, with no warning on any Node version', () => {
   const result = synth([]);
   expect(result.status).toBe(0);
+  // cdktf's TerraformOutput calls util.isArray (DEP0044 from Node 22 on): main.ts says why it is silenced.
+  expect(result.stderr).toBe('');
   // No construct stack traces: the manifest must not carry this machine's paths.
   expect(readFileSync(join(work, 'out', 'manifest.json'), 'utf8')).not.toContain(PROJECT_DIR);
   expect(result.stdout).toMatch(/storage\.yaml: synthesized seance-shared, seance-prod, seance-dev/);
@@ -82,4 +86,28 @@ test('leaves only the stacks of the config it synthesized in the output director
   expect(synth([]).status).toBe(0);
   expect(synth(['--config', 'examples/kms-connect.yaml']).status).toBe(0);
   expect(readdirSync(join(work, 'out', 'stacks'))).toEqual(['kms-connect-prod']);
+});
+
+test('--help prints the usage and exits 0, without a stack trace', () => {
+  const result = synth(['--help']);
+  expect(result.stdout).toMatch(/^Usage: npm run synth -- \[options\]\n/);
+  expect(result.stdout).toMatch(/-c, --config <file> +config file/);
+  expect(result.stderr).toBe('');
+  expect(result.status).toBe(0);
+});
+
+test('a mistyped option is a usage error: exit 2 and the option it meant, never a TypeError', () => {
+  const result = synth(['--confg', 'examples/kms-connect.yaml']);
+  expect(result.stderr).toBe("error: unknown option '--confg'\n(Did you mean --config?)\n(npm run synth -- --help for usage)\n");
+  expect(result.status).toBe(2);
+  expect(existsSync(join(work, 'out'))).toBe(false);
+});
+
+test('an unexpected error is one line saying it is a bug, exit 70; its stack trace only with --debug', () => {
+  const plain = synth([], {}, 'synth');
+  expect(plain.stderr).toMatch(/^error: unexpected TypeError: Cannot read properties of undefined \(reading 'stacks'\)\. This is a bug in cdktf-media-storage: report it .* with the command you ran \(--debug or DEBUG=1 prints the stack trace\)\.\n$/);
+  expect(plain.status).toBe(70);
+  const debug = synth(['--debug'], {}, 'synth');
+  expect(debug.stderr).toMatch(/\nTypeError: Cannot read properties of undefined \(reading 'stacks'\)\n\s+at /);
+  expect(debug.status).toBe(70);
 });

@@ -8,8 +8,8 @@
  *   bump-key-generation <env> | retire-key <stack>   overlap rotation of managed keys
  *   stacks | changed-stacks       helpers for the GitHub workflows
  *
- * Exit codes: 0 success, 1 a check or a copy failed, 2 bad input (config, outputs, flags),
- * 130 interrupted.
+ * Exit codes (tools/entry-point.ts): 0 success, 1 a check or a copy failed, 2 bad input (config,
+ * outputs, flags), 70 a bug, 130 interrupted.
  */
 import { appendFileSync, chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -19,6 +19,8 @@ import { bumpGeneration, editConfigFile } from './rotate/generations';
 import { compareStacks, readSynthesizedStacks } from './ci/changed-stacks';
 import { formatGuardReport, guardPlan, plannedLosses, readPlan } from './ci/plan-guard';
 import { allStacks, githubOutputs, listStacks } from './ci/stacks';
+import { commanderOutcome, EXIT, isBug, runEntryPoint } from './entry-point';
+import { nodeSupportNotice } from './node-notice';
 import { DEFAULT_CACHE_CONTROL, DEFAULT_STATIC_PREFIXES } from './migrate/plan';
 import { loadEnvironment } from './stack-config';
 import { parseSize } from './table';
@@ -47,6 +49,14 @@ function list(value: string): string[] {
   return value.split(',').map((part) => part.trim()).filter((part) => part !== '');
 }
 
+/**
+ * A repeatable option (`--role a --role b`). Not `<value...>`: a variadic option takes every
+ * argument after it, so `verify --role media seance-prod` would lose its stack.
+ */
+function repeated(value: string, previous: readonly string[]): string[] {
+  return [...previous, value];
+}
+
 const outputsFileOption = () =>
   new Option('--outputs-file <file>', 'stack outputs as JSON (cdktf --outputs-file, or terraform output -json); default: ask $TERRAFORM_BINARY_NAME in cdktf.out/stacks/<stack>');
 const configOption = () => new Option('-c, --config <file>', 'config file (default: $STORAGE_CONFIG or storage.yaml)');
@@ -57,24 +67,25 @@ const credentialsOption = () =>
 const pathStyleOption = () =>
   new Option('--path-style', "path-style addressing (local S3 servers); default: the bucket's addressing_style output, else the config, else virtual-hosted (Spaces needs it)");
 
-/** Runs a command body and turns its outcome into the exit code. */
+/**
+ * Runs a command body; the number it resolves to is the exit code. What it throws goes up to the
+ * entry point, which tells bad input (exit 2) from a bug (exit 70).
+ */
 function exitWith(body: () => Promise<number> | number): Promise<void> {
   return Promise.resolve()
     .then(body)
     .then((code) => {
       process.exitCode = code;
-    })
-    .catch((error: unknown) => {
-      // Config, outputs and flag problems carry their own explanation; a stack trace adds nothing.
-      console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
-      process.exitCode = 2;
     });
 }
 
-function buildProgram(): Command {
+export function buildProgram(): Command {
+  // Set before the commands are added: each command copies them from its parent.
   const program = new Command('cdktf-media-storage')
     .description('Operations on the storage stacks: verify, migrate media, write settings.')
-    .showHelpAfterError();
+    .option('--debug', 'print the stack trace of an unexpected error (or set DEBUG=1)')
+    .exitOverride()
+    .showHelpAfterError('(add --help for usage)');
 
   program
     .command('verify')
@@ -82,7 +93,7 @@ function buildProgram(): Command {
     .argument('<stack>', 'environment stack, e.g. seance-prod')
     .addOption(outputsFileOption())
     .addOption(configOption())
-    .option('--role <role...>', 'bucket roles to check (default: all)')
+    .addOption(new Option('--role <role>', 'bucket role to check, repeatable (default: all)').argParser(repeated).default([], 'all'))
     .addOption(pathStyleOption())
     .addOption(credentialsOption())
     .option('--timeout <seconds>', 'per HTTP request', positiveInteger, 15)
@@ -200,7 +211,7 @@ function buildProgram(): Command {
     .command('check-plan')
     .description('refuse a plan that deletes or replaces a bucket, a namespace or an access key, unless each is allowed by address')
     .argument('<plan>', 'saved plan (tofu plan -out=FILE) or its `tofu show -json` output')
-    .option('--allow <address...>', 'resource addresses that may be deleted (empty the bucket first)', [])
+    .addOption(new Option('--allow <address>', 'a resource address that may be deleted (empty the bucket first), repeatable').argParser(repeated).default([], 'none'))
     .action((planFile: string, options: { allow: string[] }) =>
       exitWith(async () => {
         const result = guardPlan(plannedLosses(await readPlan(planFile)), options.allow);
@@ -263,5 +274,13 @@ function appendGithubOutput(text: string): void {
 }
 
 if (require.main === module) {
-  void buildProgram().parseAsync(process.argv);
+  runEntryPoint({
+    run: async () => {
+      nodeSupportNotice();
+      await buildProgram().parseAsync(process.argv);
+    },
+    // A problem the tools foresee carries a message written for the user (config, outputs,
+    // flags, files); a stack trace adds nothing to it.
+    expected: (error) => commanderOutcome(error) ?? (isBug(error) ? undefined : { code: EXIT.usage, message: `error: ${(error as Error).message}` }),
+  });
 }

@@ -11,8 +11,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { z } from 'zod';
 import { CREDENTIALS_OUTPUT, CredentialsOutputSchema, PREVIOUS_CREDENTIALS_OUTPUT, STORAGE_OUTPUT, StorageOutputSchema } from '../contract/storage-output';
-import { runTerraform, terraformBinary } from './terraform';
+import { needsInit, runTerraform, terraformBinary } from './terraform';
 
 /** One CORS rule as the `cors` field of a storage output entry carries it (optional field). */
 export interface CorsRuleOutput {
@@ -175,6 +176,8 @@ export interface OutputsSource {
   readonly outdir?: string;
   /** @default $TERRAFORM_BINARY_NAME or terraform */
   readonly terraformBinary?: string;
+  /** The config file named on the command line, repeated in the deploy command a hint gives. */
+  readonly config?: string;
 }
 
 /**
@@ -199,10 +202,43 @@ export async function readStackOutputs(stack: string, source: OutputsSource = {}
   }
 
   const binary = source.terraformBinary ?? terraformBinary();
-  const dir = join(source.outdir ?? 'cdktf.out', 'stacks', stack);
+  const outdir = source.outdir ?? 'cdktf.out';
+  const dir = join(outdir, 'stacks', stack);
   if (!existsSync(dir)) {
     throw new OutputsError(`${dir} does not exist: synthesize (npm run synth) and deploy the stack, or pass --outputs-file`);
   }
-  const stdout = await runTerraform(binary, ['output', '-json'], dir, (reason) => new OutputsError(`${binary} output -json in ${dir} failed: ${reason}`));
-  return parseStackOutputs(JSON.parse(stdout), stack, `${binary} output -json (${dir})`);
+  const stdout = await runTerraform(binary, ['output', '-json', '-no-color'], dir, (reason) =>
+    needsInit(reason)
+      ? new OutputsError(
+          // `npm run plan` initialises the directory with the state backend's own keys, which a bare init lacks.
+          notDeployed(stack, outdir, source.config, `${dir} is not initialised`, `; if it is deployed from elsewhere, ${npmRun('plan', stack, source.config)} initialises this directory`),
+        )
+      : new OutputsError(`${binary} output -json in ${dir} failed: ${reason}`),
+  );
+  const json: unknown = JSON.parse(stdout);
+  // What Terraform answers when the stack has no state (initialised, never applied).
+  if (isObject(json) && Object.keys(json).length === 0) throw new OutputsError(notDeployed(stack, outdir, source.config, 'its Terraform state has no outputs'));
+  return parseStackOutputs(json, stack, `${binary} output -json (${dir})`);
+}
+
+const ManifestSchema = z.object({ stacks: z.record(z.string(), z.object({ dependencies: z.array(z.string()).optional() })) });
+
+function npmRun(script: string, stack: string, config: string | undefined): string {
+  return `\`npm run ${script} -- ${stack}${config === undefined ? '' : ` --config ${config}`}\``;
+}
+
+/**
+ * "Not deployed yet", in one line: how to deploy the stack, after the stacks it reads (its
+ * dependencies in the last synth's manifest), which `npm run apply` would otherwise ask for first.
+ */
+function notDeployed(stack: string, outdir: string, config: string | undefined, why: string, alternative = ''): string {
+  let dependencies: readonly string[] = [];
+  try {
+    const manifest = ManifestSchema.safeParse(JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')));
+    if (manifest.success) dependencies = manifest.data.stacks[stack]?.dependencies ?? [];
+  } catch {
+    // Without a readable manifest the hint names the stack alone.
+  }
+  const after = dependencies.length === 0 ? '' : ` (after ${dependencies.map((d) => npmRun('apply', d, config)).join(', ')}, which it reads)`;
+  return `${stack} is not deployed yet (${why}): deploy it with ${npmRun('apply', stack, config)}${after}${alternative}, or pass --outputs-file`;
 }

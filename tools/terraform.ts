@@ -1,6 +1,6 @@
 /** Running the Terraform CLI (or OpenTofu's) from the tools, the way cdktf picks it. */
 import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
+import { promisify, stripVTControlCharacters } from 'node:util';
 
 const execFileAsync = promisify(execFile);
 
@@ -24,6 +24,15 @@ export async function runTerraform(
     return (await execFileAsync(binary, args, { cwd, maxBuffer })).stdout;
   } catch (cause) {
     const error = cause as NodeJS.ErrnoException & { stderr?: string };
-    throw fail(error.code === 'ENOENT' ? `${binary} is not on PATH (set TERRAFORM_BINARY_NAME=tofu for OpenTofu)` : (error.stderr ?? error.message).trim());
+    // Terraform colours its diagnostics even into a pipe; the codes would reach the user raw.
+    throw fail(error.code === 'ENOENT' ? `${binary} is not on PATH (set TERRAFORM_BINARY_NAME=tofu for OpenTofu)` : stripVTControlCharacters(error.stderr ?? error.message).trim());
   }
+}
+
+/**
+ * Whether Terraform refused because `init` never ran in the directory ("Backend initialization
+ * required", OpenTofu's words too): for the tools, a stack not deployed from here yet.
+ */
+export function needsInit(reason: string): boolean {
+  return /\bbackend initialization required\b/i.test(reason);
 }

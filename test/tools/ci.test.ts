@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../../config/load';
 import { bumpGeneration, retireGeneration } from '../../tools/rotate/generations';
-import { compareStacks } from '../../tools/ci/changed-stacks';
+import { compareStacks, readSynthesizedStacks } from '../../tools/ci/changed-stacks';
 import { githubOutputs, listStacks, secretSuffix } from '../../tools/ci/stacks';
 
 const example = (name: string) => readFileSync(join(__dirname, '..', '..', 'examples', name), 'utf8');
@@ -95,5 +96,37 @@ describe('retireGeneration', () => {
   it('refuses a previous generation set at the top level, which the environment cannot drop', () => {
     const text = example('kms-connect.yaml').replace(/credentials:\n  mode: managed/, 'credentials:\n  mode: managed\n  generation: 2\n  previousGeneration: 1');
     expect(() => retireGeneration(text, 'prod')).toThrow(/previousGeneration is set under the top-level credentials/);
+  });
+});
+
+describe('readSynthesizedStacks', () => {
+  const scratch = () => mkdtempSync(join(tmpdir(), 'changed-stacks-'));
+
+  it("reads each stack's Terraform JSON without cdktf's metadata", () => {
+    const outdir = scratch();
+    mkdirSync(join(outdir, 'stacks', 'app-prod'), { recursive: true });
+    writeFileSync(join(outdir, 'stacks', 'app-prod', 'cdk.tf.json'), JSON.stringify({ '//': { metadata: {} }, resource: {} }));
+    expect(readSynthesizedStacks(outdir)).toEqual(new Map([['app-prod', { resource: {} }]]));
+  });
+
+  it('takes an empty directory for no stacks (a base revision that does not synthesize)', () => {
+    expect(readSynthesizedStacks(scratch()).size).toBe(0);
+  });
+
+  it('refuses a directory that does not exist, rather than count every stack as changed', () => {
+    expect(() => readSynthesizedStacks('/nonexistent')).toThrow('/nonexistent is not a directory: give a cdktf output directory');
+  });
+
+  it('refuses a directory that is not a cdktf output (e.g. the checkout instead of its cdktf.out)', () => {
+    const checkout = scratch();
+    writeFileSync(join(checkout, 'package.json'), '{}');
+    expect(() => readSynthesizedStacks(checkout)).toThrow(`${checkout} has no stacks/ directory: it is not a cdktf output directory`);
+  });
+
+  it('names a stack file that is not JSON', () => {
+    const outdir = scratch();
+    mkdirSync(join(outdir, 'stacks', 'app-prod'), { recursive: true });
+    writeFileSync(join(outdir, 'stacks', 'app-prod', 'cdk.tf.json'), '{');
+    expect(() => readSynthesizedStacks(outdir)).toThrow(/app-prod\/cdk\.tf\.json: is not JSON/);
   });
 });

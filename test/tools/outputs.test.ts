@@ -95,3 +95,59 @@ describe('readStackOutputs', () => {
     await expect(readStackOutputs('seance-prod', { outdir })).rejects.toThrow(OutputsError);
   });
 });
+
+describe('readStackOutputs before the first deploy', () => {
+  async function failure(promise: Promise<unknown>): Promise<Error> {
+    try {
+      await promise;
+    } catch (error) {
+      return error as Error;
+    }
+    throw new Error('expected the outputs to be refused');
+  }
+
+  /** A synthesized seance-prod (depending on seance-shared, as the manifest says) and a stand-in Terraform running `script`. */
+  function synthesized(script: string): { outdir: string; terraformBinary: string } {
+    const outdir = mkdtempSync(join(tmpdir(), 'cdktf-out-'));
+    mkdirSync(join(outdir, 'stacks', 'seance-prod'), { recursive: true });
+    const manifest = { stacks: { 'seance-prod': { dependencies: ['seance-shared'] }, 'seance-shared': { dependencies: [] } } };
+    writeFileSync(join(outdir, 'manifest.json'), JSON.stringify(manifest));
+    const terraformBinary = join(outdir, 'fake-terraform');
+    writeFileSync(terraformBinary, `#!/bin/sh\n${script}\n`);
+    chmodSync(terraformBinary, 0o755);
+    return { outdir, terraformBinary };
+  }
+
+  it('says which stacks to deploy and how, in one line, when the stack directory is not initialised', async () => {
+    // GIVEN Terraform's answer in a directory init never ran in, coloured as it prints it into a pipe
+    const source = synthesized(`printf '\\033[31m│\\033[0m \\033[1m\\033[31mError: \\033[0mBackend initialization required, please run "terraform init"\\n' >&2; exit 1`);
+    // WHEN the outputs are read THEN the message names the deploy command, dependencies first
+    const error = await failure(readStackOutputs('seance-prod', source));
+    expect(error).toBeInstanceOf(OutputsError);
+    expect(error.message).toMatch(
+      /^seance-prod is not deployed yet \(.*stacks\/seance-prod is not initialised\): deploy it with `npm run apply -- seance-prod` \(after `npm run apply -- seance-shared`, which it reads\); if it is deployed from elsewhere, `npm run plan -- seance-prod` initialises this directory, or pass --outputs-file$/,
+    );
+    expect(error.message).not.toContain('\n');
+  });
+
+  it('says the stack is not deployed when its state has no outputs (initialised, never applied)', async () => {
+    const source = synthesized(`echo '{}'`);
+    await expect(readStackOutputs('seance-prod', source)).rejects.toThrow(
+      'seance-prod is not deployed yet (its Terraform state has no outputs): deploy it with `npm run apply -- seance-prod` (after `npm run apply -- seance-shared`, which it reads), or pass --outputs-file',
+    );
+  });
+
+  it('repeats the config named on the command line in the deploy commands', async () => {
+    const source = { ...synthesized(`echo '{}'`), config: 'examples/seance.yaml' };
+    await expect(readStackOutputs('seance-prod', source)).rejects.toThrow(
+      'deploy it with `npm run apply -- seance-prod --config examples/seance.yaml` (after `npm run apply -- seance-shared --config examples/seance.yaml`, which it reads)',
+    );
+  });
+
+  it("strips Terraform's colour codes from any other failure", async () => {
+    const source = synthesized(`printf '\\033[31mError: \\033[0mNo valid credential sources found\\n' >&2; exit 1`);
+    const error = await failure(readStackOutputs('seance-prod', source));
+    expect(error.message).toMatch(/output -json in .* failed: Error: No valid credential sources found$/);
+    expect(error.message).not.toContain('\u001b');
+  });
+});

@@ -74,4 +74,22 @@ describe('GitHub workflows', () => {
     expect(installed.length).toBeGreaterThan(0);
     expect(new Set(installed)).toEqual(new Set([pinned]));
   });
+
+  it('run the Node release line that .ci/run tests on second (scripts/node24.sh), which engines admits', () => {
+    const pinned = /^NODE24_VERSION=(\d+)\.(\d+)\.(\d+)$/m.exec(readFileSync(join(PROJECT_DIR, 'scripts', 'node24.sh'), 'utf8'));
+    expect(pinned).not.toBeNull();
+    const [major, minor, patch] = (pinned ?? []).slice(1).map(Number);
+    const installed = files.flatMap((file) =>
+      steps(file).filter((step) => step.uses?.startsWith('actions/setup-node@') === true).map((step) => String(step.with?.['node-version'])),
+    );
+    expect(installed.length).toBeGreaterThan(0);
+    expect(new Set(installed)).toEqual(new Set([String(major)]));
+    // engines is a list of ^X.Y.Z ranges, one per supported release line.
+    const engines = (JSON.parse(readFileSync(join(PROJECT_DIR, 'package.json'), 'utf8')) as { engines: { node: string } }).engines.node;
+    const admits = engines.split('||').some((range) => {
+      const [x, y, z] = (/^\^(\d+)\.(\d+)\.(\d+)$/.exec(range.trim()) ?? []).slice(1).map(Number);
+      return x === major && (minor > y || (minor === y && patch >= z));
+    });
+    expect(admits).toBe(true);
+  });
 });

@@ -2,7 +2,7 @@
  * Which stacks a pull request changes: the synthesized Terraform JSON of the base and the head
  * compared stack by stack, cdktf's metadata ("//") left out.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface StackChanges {
@@ -12,15 +12,31 @@ export interface StackChanges {
   readonly removed: readonly string[];
 }
 
-/** The stacks of a cdktf output directory: name → Terraform JSON without cdktf's metadata. */
+/**
+ * The stacks of a cdktf output directory: name → Terraform JSON without cdktf's metadata. An empty
+ * directory has no stacks (what CI passes for a base revision that does not synthesize); a path
+ * that does not exist, or a directory that is not a cdktf output, is refused: read as "no stacks",
+ * a typo would make every stack count as changed without a word.
+ */
 export function readSynthesizedStacks(outdir: string): Map<string, unknown> {
-  const stacksDir = join(outdir, 'stacks');
   const stacks = new Map<string, unknown>();
-  if (!existsSync(stacksDir)) return stacks;
+  if (!statSync(outdir, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new Error(`${outdir} is not a directory: give a cdktf output directory (npm run synth writes cdktf.out), or an empty directory for no stacks`);
+  }
+  const stacksDir = join(outdir, 'stacks');
+  if (!existsSync(stacksDir)) {
+    if (readdirSync(outdir).length === 0) return stacks;
+    throw new Error(`${outdir} has no stacks/ directory: it is not a cdktf output directory (npm run synth writes cdktf.out)`);
+  }
   for (const name of readdirSync(stacksDir).sort()) {
     const file = join(stacksDir, name, 'cdk.tf.json');
     if (!existsSync(file)) continue;
-    const terraform = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    let terraform: Record<string, unknown>;
+    try {
+      terraform = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    } catch (cause) {
+      throw new Error(`${file}: is not JSON (${(cause as Error).message}); synthesize again`);
+    }
     delete terraform['//'];
     stacks.set(name, terraform);
   }

@@ -28,7 +28,7 @@ export interface EnvOptions {
 export async function envCommand(stack: string, options: EnvOptions): Promise<number> {
   const configFile = configPath(options.config);
   const environment = loadEnvironment(configFile, stack);
-  const outputs = await readStackOutputs(stack, { outputsFile: options.outputsFile });
+  const outputs = await readStackOutputs(stack, { outputsFile: options.outputsFile, config: options.config });
   const bucket = selectBucket(outputs, options.role);
   const resolved = bucketOf(environment, bucket.role);
   if (resolved === undefined) throw new Error(`${configFile} has no bucket role "${bucket.role}" in ${stack}: deploy the current config first`);

@@ -19,6 +19,7 @@ import { joinPrefix } from '../../facts/rules';
 import type { BucketOutput, CorsRuleOutput } from '../outputs';
 import { regionOfEndpoint } from '../../facts/endpoints';
 import { joinUrl, originUrl, type S3Target } from '../s3-target';
+import { isMissingBucket } from '../s3-errors';
 import { judgePreflight, preflightProbes } from './cors';
 
 export type CheckStatus = 'pass' | 'fail' | 'skip';
@@ -96,13 +97,25 @@ export async function runBucketChecks(options: BucketChecksOptions): Promise<Che
     }
   };
 
+  let missing = false;
   const reachable = await check(CHECKS.credentials, async () => {
-    await client.send(new HeadBucketCommand({ Bucket: target.bucket }));
+    try {
+      await client.send(new HeadBucketCommand({ Bucket: target.bucket }));
+    } catch (error) {
+      // A missing bucket is not a credentials problem: saying so sends the operator to deploy
+      // (or to the name and endpoint), not to the keys.
+      missing = isMissingBucket(error);
+      if (missing) {
+        const answer = (error as Error).name === 'NoSuchBucket' ? 'NoSuchBucket' : '404 Not Found';
+        throw new CheckFailure(`bucket ${target.bucket} does not exist at ${target.endpoint} (HeadBucket: ${answer})`);
+      }
+      throw error;
+    }
     return `HeadBucket ${target.bucket} at ${target.endpoint} with ${options.credentialsSource}`;
   });
   if (!reachable) {
     for (const name of [CHECKS.region, CHECKS.canary, CHECKS.publicOrigin, CHECKS.publicCdn, CHECKS.privateOrigin, CHECKS.privateCdn, CHECKS.presigned]) {
-      record(name, 'skip', 'the bucket did not answer');
+      record(name, 'skip', missing ? 'the bucket does not exist' : 'the bucket did not answer');
     }
     return results;
   }

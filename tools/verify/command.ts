@@ -51,7 +51,7 @@ export function renderResults(results: readonly CheckResult[]): string {
 
 /** Runs every check of every selected bucket role; resolves to the process exit code. */
 export async function verifyCommand(stack: string, options: VerifyOptions): Promise<number> {
-  const outputs = await readStackOutputs(stack, { outputsFile: options.outputsFile });
+  const outputs = await readStackOutputs(stack, { outputsFile: options.outputsFile, config: options.config });
   // The config is read once, and only if needed (a supplied key's secret, no cors or addressing_style output).
   const configFile = configPath(options.config);
   let environment: ResolvedEnvironment | undefined;
