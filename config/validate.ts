@@ -26,7 +26,7 @@ import { type ConfigIssue, formatPath, formatValue, type IssuePath, type Resolut
 import { ConfigSchema, type StorageConfig } from './schema';
 import { recordKeySchema, schemaAt, standIns } from './stand-ins';
 
-/** How many times the rules run on a config with broken fields, each with other stand-ins. */
+/** At most how many times the rules run on a config with broken fields, each with other stand-ins. */
 const RUNS = 3;
 
 /** A field the schema refused: replaced (value), renamed (a record key) or dropped (an unknown field). */
@@ -48,7 +48,9 @@ export interface Validation {
 
 export function validate(raw: unknown): Validation {
   const parsed = ConfigSchema.safeParse(raw, { reportInput: true });
-  const problems = [...(parsed.success ? [] : parsed.error.issues.flatMap((issue) => fromZodIssue(issue, [], raw))), ...prototypeKeys(raw, [])];
+  const zodProblems = parsed.success ? [] : parsed.error.issues.flatMap((issue) => fromZodIssue(issue, [], raw));
+  const reported = new Set(zodProblems.map((p) => formatPath(p.issue.path)));
+  const problems = [...zodProblems, ...prototypeKeys(raw, []).filter((p) => !reported.has(formatPath(p.issue.path)))];
   if (parsed.success && problems.length === 0) {
     const resolution = resolveConfig(parsed.data);
     return resolution.errors.length === 0 ? { resolution, issues: [] } : { issues: resolution.errors };
@@ -62,24 +64,41 @@ export function validate(raw: unknown): Validation {
 
 function fromZodIssue(issue: core.$ZodIssue, prefix: IssuePath, raw: unknown): SchemaProblem[] {
   const path = [...prefix, ...issue.path.map((part) => (typeof part === 'symbol' ? String(part) : part))];
-  const value = (broken: Broken['kind'], message: string, at: IssuePath = path, input: unknown = issue.input): SchemaProblem =>
+  const problem = (broken: Broken['kind'], message: string, at: IssuePath = path, input: unknown = issue.input): SchemaProblem =>
     ({ issue: { path: at, value: input, message }, broken: { kind: broken, path: at } });
   switch (issue.code) {
     case 'unrecognized_keys':
       return issue.keys.map((key) =>
-        value('extra', 'is not a known field (check the spelling against schema/storage.schema.json)', [...path, key], valueAt(raw, [...path, key])));
+        problem('extra', 'is not a known field (check the spelling against schema/storage.schema.json)', [...path, key], valueAt(raw, [...path, key])));
     case 'invalid_key':
       // A bad record key (an environment or role name): the key's own rule, then its value, which zod leaves unchecked.
-      return [value('key', issue.issues[0]?.message ?? issue.message, path, path[path.length - 1]), ...valueUnderKey(path, raw)];
+      return [problem('key', issue.issues[0]?.message ?? issue.message, path, path[path.length - 1]), ...valueUnderKey(path, raw)];
     case 'invalid_union': {
       const branch = shapedBranch(issue.errors);
-      return branch === undefined ? [value('value', issue.message)] : branch.flatMap((inner) => fromZodIssue(inner, path, raw));
+      return branch === undefined ? [problem('value', issue.message)] : branch.flatMap((inner) => fromZodIssue(inner, path, raw));
     }
     case 'invalid_type':
-      return [issue.input === undefined ? value('value', 'is required', path, undefined) : value('value', issue.message)];
+      if (issue.input === undefined) return [problem('value', 'is required', path, undefined)];
+      return [problem('value', issue.message.startsWith('Invalid input') ? typeRule(issue.expected, issue.input) : issue.message)];
     default:
-      return [value('value', issue.message)];
+      return [problem('value', issue.message)];
   }
+}
+
+/** zod's "Invalid input: expected boolean, received string" in the words of a YAML file. */
+function typeRule(expected: string, input: unknown): string {
+  const wanted: Readonly<Record<string, string>> = { boolean: 'true or false', string: 'text', number: 'a number', int: 'a whole number', object: 'a block of fields', array: 'a list', record: 'a block of fields' };
+  return `must be ${wanted[expected] ?? expected}, not ${kindOf(input)}`;
+}
+
+function kindOf(input: unknown): string {
+  if (input === null) return 'empty (null)';
+  if (Array.isArray(input)) return 'a list';
+  if (typeof input === 'string') return 'text';
+  if (typeof input === 'boolean') return 'true or false';
+  if (typeof input === 'number') return Number.isFinite(input) ? 'a number' : 'a number too large to represent';
+  if (typeof input === 'object') return ArrayBuffer.isView(input) ? 'binary data' : 'a block of fields';
+  return `a ${typeof input}`;
 }
 
 /** The problems of a value whose key was refused, checked against the record's value schema. */
@@ -96,14 +115,19 @@ function shapedBranch(branches: ReadonlyArray<readonly core.$ZodIssue[]>): reado
   return shaped.length === 1 ? shaped[0] : undefined;
 }
 
-/** `__proto__` keys, which zod's records drop without a word (an environment named so would vanish). */
-function prototypeKeys(value: unknown, path: IssuePath): SchemaProblem[] {
-  if (Array.isArray(value)) return value.flatMap((item, i) => prototypeKeys(item, [...path, i]));
+/**
+ * `__proto__` keys, which zod's records drop without a word (an environment named so would
+ * vanish). A config given as an object may contain itself: each object is looked at once.
+ */
+function prototypeKeys(value: unknown, path: IssuePath, seen = new WeakSet<object>()): SchemaProblem[] {
+  if (typeof value !== 'object' || value === null || seen.has(value)) return [];
+  seen.add(value);
+  if (Array.isArray(value)) return value.flatMap((item, i) => prototypeKeys(item, [...path, i], seen));
   if (!isPlain(value)) return [];
   return Object.entries(value).flatMap(([key, item]) =>
     key === '__proto__'
       ? [{ issue: { path: [...path, key], value: item, message: 'is not a usable name' }, broken: { kind: 'extra' as const, path: [...path, key] } }]
-      : prototypeKeys(item, [...path, key]),
+      : prototypeKeys(item, [...path, key], seen),
   );
 }
 
@@ -119,8 +143,10 @@ type Repair =
 function crossFieldProblems(raw: unknown, broken: readonly Broken[]): ConfigIssue[] {
   const repairs = planRepairs(raw, broken);
   if (repairs === undefined) return []; // the skeleton itself is broken: nothing to check across fields
+  // As many runs as the most stand-ins of one field: dropped unknown fields alone need one.
+  const count = Math.max(1, ...repairs.map((r) => (r.kind === 'value' ? r.standIns.length : r.kind === 'key' ? r.names.length : 1)));
   const runs: ConfigIssue[][] = [];
-  for (let run = 0; run < RUNS; run++) {
+  for (let run = 0; run < count; run++) {
     const config = repaired(raw, repairs, run);
     if (config !== undefined) runs.push(hingeFree(resolveConfig(config).errors, repairs, run));
   }
@@ -158,7 +184,8 @@ function renaming(raw: unknown, path: IssuePath, planned: readonly Repair[]): Re
   const container = valueAt(raw, record);
   if (keySchema === undefined || !isPlain(container)) return undefined;
   const serial = planned.filter((r) => r.kind === 'key').length;
-  const names = Array.from({ length: RUNS }, (_, run) => `x${serial}-${run}`).filter((name) => !Object.hasOwn(container, name) && z.safeParse(keySchema, name).success);
+  // Two names tell whether a problem depends on the name.
+  const names = Array.from({ length: 2 }, (_, run) => `x${serial}-${run}`).filter((name) => !Object.hasOwn(container, name) && z.safeParse(keySchema, name).success);
   return names.length === 0 ? undefined : { kind: 'key', record, key: String(path[path.length - 1]), names };
 }
 

@@ -4,7 +4,7 @@
  * and aliases that are undefined, circular or expand too far. Each is a ConfigIssue with its line;
  * the yaml library would otherwise throw (or, nested deep enough, abort the process).
  */
-import { type Document, isAlias, isCollection, isMap, isNode, isScalar, isSeq, Lexer, type Node, parseDocument, Parser, visit } from 'yaml';
+import { Composer, type CST, type Document, isAlias, isCollection, isMap, isNode, isScalar, isSeq, Lexer, type Node, Parser, visit } from 'yaml';
 import type { ConfigIssue, IssuePath } from './resolve';
 
 /**
@@ -23,11 +23,9 @@ export interface ReadYaml {
 }
 
 export function readYaml(text: string): ReadYaml {
-  const tooDeep = nestingProblem(text);
-  if (tooDeep !== undefined) return { value: undefined, issues: [tooDeep] };
-
-  // logLevel error: the library's warnings (e.g. about collection keys) would go to stderr.
-  const document = parseDocument(text, { uniqueKeys: false, prettyErrors: false, logLevel: 'error' });
+  const composed = compose(text);
+  if (!('document' in composed)) return { value: undefined, issues: [composed.problem] };
+  const { document } = composed;
   const syntax: ConfigIssue[] = document.errors.map((e) => {
     const line = lineOf(text, e.pos[0]);
     return { path: [], value: text.split('\n')[line - 1]?.trim(), message: `is not valid YAML at line ${line}: ${e.message.split('\n')[0]}` };
@@ -44,24 +42,38 @@ export function readYaml(text: string): ReadYaml {
   }
 }
 
-/** The first point where collections nest deeper than MAX_NESTING, read from the parser's own stack. */
-function nestingProblem(text: string): ConfigIssue | undefined {
-  const parser = new Parser();
-  let offset = 0;
-  for (const lexeme of new Lexer().lex(text)) {
-    for (const _token of parser.next(lexeme)) {
-      // Only the depth matters here; the tokens are composed again by parseDocument.
+/**
+ * The one document of the text, composed from the parser's tokens as they come, or the problem
+ * that stops it: collections nested deeper than MAX_NESTING (read from the parser's own stack,
+ * before the recursive composer sees them) or a second document.
+ */
+function compose(text: string): { readonly document: Document.Parsed } | { readonly problem: ConfigIssue } {
+  let tooDeepAt: number | undefined;
+  function* tokens(): Generator<CST.Token> {
+    const parser = new Parser();
+    let offset = 0;
+    for (const lexeme of new Lexer().lex(text)) {
+      yield* parser.next(lexeme);
+      offset += lexeme.length;
+      if (parser.stack.length > MAX_NESTING) {
+        tooDeepAt = offset;
+        return;
+      }
     }
-    offset += lexeme.length;
-    if (parser.stack.length > MAX_NESTING) {
-      return {
-        path: [],
-        value: undefined,
-        message: `is not a usable config: collections nest more than ${MAX_NESTING} levels deep (at line ${lineOf(text, offset)})`,
-      };
-    }
+    yield* parser.end();
   }
-  return undefined;
+  // logLevel error: the library's warnings (e.g. about collection keys) would go to stderr.
+  const documents = new Composer({ uniqueKeys: false, logLevel: 'error' }).compose(tokens(), true, text.length);
+  const first = documents.next();
+  const second = tooDeepAt === undefined ? documents.next() : undefined;
+  if (tooDeepAt !== undefined) {
+    return { problem: { path: [], value: undefined, message: `is not a usable config: collections nest more than ${MAX_NESTING} levels deep (line ${lineOf(text, tooDeepAt)})` } };
+  }
+  if (second?.done === false) {
+    return { problem: { path: [], value: undefined, message: `holds more than one YAML document (a second starts at line ${lineOf(text, second.value.range[0])}): a config is one document` } };
+  }
+  // compose() with forceDoc always yields a document, if only an empty one.
+  return { document: first.value as Document.Parsed };
 }
 
 /**

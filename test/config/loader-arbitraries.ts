@@ -134,13 +134,10 @@ export function pathsOf(value: unknown, path: Path = []): Path[] {
 }
 
 export function getAt(value: unknown, path: Path): unknown {
-  let node = value;
-  for (const part of path) {
-    if (Array.isArray(node) && typeof part === 'number') node = node[part];
-    else if (isPlain(node) && Object.hasOwn(node, part)) node = node[part];
-    else return undefined;
-  }
-  return node;
+  return path.reduce<unknown>((node, part) => {
+    const own = (Array.isArray(node) && typeof part === 'number') || (isPlain(node) && Object.hasOwn(node, part));
+    return own ? (node as Record<string | number, unknown>)[part] : undefined;
+  }, value);
 }
 
 /** `value` with `edit` applied to the node at `path`, copying only what lies on the path. */

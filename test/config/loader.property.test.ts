@@ -5,7 +5,12 @@
  * integration tier runs a hundred thousand (test/integration/loader-properties.test.ts).
  */
 import fc from 'fast-check';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { formatPath } from '../../config/resolve';
+import { PROJECT_DIR } from '../toolchain';
 import {
   arbitraryYaml,
   FAULT_BASE,
@@ -19,7 +24,7 @@ import {
 } from './loader-arbitraries';
 
 test('any YAML document either loads or is refused with a ConfigError whose every issue has a path and a message', () => {
-  fc.assert(fc.property(arbitraryYaml, (text) => void loadText(text)), propertyParameters(1500));
+  fc.assert(fc.property(arbitraryYaml, (text) => void loadText(text)), propertyParameters(1000));
 });
 
 test('any mutation of an example config either loads or is refused with a ConfigError, as YAML and as data', () => {
@@ -28,12 +33,12 @@ test('any mutation of an example config either loads or is refused with a Config
       loadText(toYaml(value));
       loadValue(value);
     }),
-    propertyParameters(1500),
+    propertyParameters(500),
   );
 });
 
 test('any value passed to validateConfig either loads or is refused with a ConfigError', () => {
-  fc.assert(fc.property(fc.anything({ withBigInt: true, withDate: true, withMap: true, withSet: true, withTypedArray: true, withNullPrototype: true }), (value) => void loadValue(value)), propertyParameters(500));
+  fc.assert(fc.property(fc.anything({ withBigInt: true, withDate: true, withMap: true, withSet: true, withTypedArray: true, withNullPrototype: true }), (value) => void loadValue(value)), propertyParameters(300));
 });
 
 test('the fault-free base config of the fault property loads', () => {
@@ -49,6 +54,34 @@ test('a config with k independent faults lists exactly the k faulty fields', () 
       const expected = new Set(faults.map((fault) => formatPath(fault.reportedAt ?? fault.at)));
       expect([...reported].sort()).toEqual([...expected].sort());
     }),
-    propertyParameters(300),
+    propertyParameters(200),
   );
+});
+
+test('npm run synth refuses generated bad configs with exit code 1, the list of problems and no stack trace', () => {
+  // One of each generator, fixed seeds: a broken example, a config with faults, YAML that is not a config.
+  const refused = (texts: string[]) => texts.find((text) => !loadText(text).loaded);
+  const bad = [
+    refused(fc.sample(mutatedExample, { numRuns: 50, seed: 16 }).map(({ value }) => toYaml(value))),
+    refused(fc.sample(faultSet, { numRuns: 5, seed: 16 }).map((faults) => toYaml(withFaults(faults)))),
+    refused(fc.sample(arbitraryYaml, { numRuns: 50, seed: 16 })),
+  ];
+  const work = mkdtempSync(join(tmpdir(), 'media-storage-bad-'));
+  try {
+    bad.forEach((text, i) => {
+      if (text === undefined) throw new Error(`generator ${i} gave no refused config`);
+      const file = join(work, `bad-${i}.yaml`);
+      writeFileSync(file, text);
+      const result = spawnSync('npm', ['run', '--silent', 'synth', '--', '--config', file], {
+        cwd: PROJECT_DIR,
+        env: { ...process.env, CDKTF_OUTDIR: join(work, 'out') },
+        encoding: 'utf8',
+      });
+      expect({ file, status: result.status }).toEqual({ file, status: 1 });
+      expect(result.stderr).toMatch(/bad-\d\.yaml has \d+ problems?:\n {2}- /);
+      expect(result.stderr).not.toMatch(/\n\s+at |Error:/);
+    });
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 });

@@ -2,7 +2,7 @@
  * Every invalid config is refused before Terraform runs, with the field path, the bad value and
  * the rule. One test per rule.
  */
-import { ConfigError, parseConfig } from '../../config/load';
+import { ConfigError, parseConfig, validateConfig } from '../../config/load';
 import { BASE_YAML } from '../helpers';
 
 /** BASE_YAML with extra YAML appended under a top-level key, or replaced entirely. */
@@ -564,7 +564,7 @@ describe('problems reported together', () => {
   test('an environment with a bad name still has its own fields checked', () => {
     const message = problemsOf(config('media: { shared: true }', 'prod: {}\n  Prod_1: { prefix: /x, production: "no" }'));
     expect(message).toMatch(/environments\.Prod_1 \(value: "Prod_1"\): must be a DNS-1123 label/);
-    expect(message).toMatch(/environments\.Prod_1\.production \(value: "no"\): Invalid input: expected boolean/);
+    expect(message).toMatch(/environments\.Prod_1\.production \(value: "no"\): must be true or false, not text/);
     expect(message).toMatch(/environments\.Prod_1\.prefix \(value: "\/x"\): must not start with "\/"/);
   });
 
@@ -576,6 +576,10 @@ describe('problems reported together', () => {
 });
 
 describe('values and paths as the user reads them', () => {
+  test('a value of the wrong type gets the type the field wants, in the words of YAML', () => {
+    expect(problemsOf(config('media: { versioning: "yes" }'))).toMatch(/buckets\.media\.versioning \(value: "yes"\): must be true or false, not text/);
+  });
+
   test('kubernetes: true gets the rule of the kubernetes block', () => {
     expect(problemsOf(config('media: {}', 'prod: {}', 'kubernetes: true'))).toMatch(
       /  - kubernetes \(value: true\): must be a block of secret settings \(\{\} for the defaults\) or false for no secret/,
@@ -598,6 +602,12 @@ describe('values and paths as the user reads them', () => {
 
   test('a very long value is shortened in the message', () => {
     expect(problemsOf(config(`media: { name: ${'a'.repeat(500)} }`))).toMatch(/\(value: "a{119}… \(502 characters\)\): must be 3 to 63 characters long \(it has 500\)/);
+  });
+
+  test('a config object that contains itself is refused, not a crash', () => {
+    const raw: Record<string, unknown> = { app: 'shop', provider: 'digitalocean', region: 'fra1', buckets: { media: {} }, environments: { prod: {} } };
+    raw.self = raw;
+    expect(() => validateConfig(raw, 'test')).toThrow(/  - self \(value: \{"app":"shop",.*"self":"\[circu… \(126 characters\)\): is not a known field/);
   });
 
   test('an environment named __proto__ is refused, not silently dropped', () => {
