@@ -13,7 +13,7 @@ import {
   transitionDaysProblems,
 } from '../facts/aws';
 import { regionOfSpacesEndpoint, spacesCdnTtlProblems, spacesRegionProblems } from '../facts/digitalocean';
-import { normalizePrefix } from '../facts/rules';
+import { type BucketHost, dottedBucketNameProblems, normalizePrefix } from '../facts/rules';
 import {
   BUCKET_WIDE_PUBLIC_ACCESS,
   capabilitiesOf,
@@ -25,15 +25,20 @@ import {
 import type { ResolvedService } from './model';
 import type { AccessModel, BucketSettings, ProviderName } from './schema';
 
-/** A problem with one field of the effective bucket settings (path relative to the bucket). */
+/**
+ * A problem with one field of the effective bucket settings (path relative to the bucket), or
+ * with the provider the bucket lives on (reported where the provider is written).
+ */
 export interface SettingProblem {
-  readonly field: readonly [keyof BucketSettings, ...Array<string | number>];
+  readonly field: readonly [keyof BucketSettings | 'provider', ...Array<string | number>];
   readonly value: unknown;
   readonly message: string;
   readonly warning?: boolean;
 }
 
 export interface BucketContext {
+  /** The bucket name, templates expanded. */
+  readonly name: string;
   readonly provider: ProviderName;
   readonly service?: ResolvedService;
   readonly region: string;
@@ -44,9 +49,15 @@ export interface BucketContext {
   readonly access: AccessModel;
 }
 
-/** Fails to compile when a switch over a closed set of values misses one. */
-function unreachable(value: never): never {
-  throw new Error(`unhandled value ${JSON.stringify(value)}`);
+const PROVIDER_NAMES: readonly ProviderName[] = ['digitalocean', 'aws', 's3-compatible'];
+
+/**
+ * The branch of a switch over a closed set of values for a value outside it. Its parameter type
+ * makes the compiler refuse a switch that misses a case; at run time (a value that reached the
+ * rules unchecked) it is a problem of the config like any other, never an exception.
+ */
+function unknownValue(value: never, field: SettingProblem['field'], known: readonly string[]): SettingProblem[] {
+  return [{ field, value, message: `is not one of ${known.join(', ')}` }];
 }
 
 export function bucketProblems(context: BucketContext): SettingProblem[] {
@@ -58,7 +69,7 @@ export function bucketProblems(context: BucketContext): SettingProblem[] {
     case 's3-compatible':
       return s3CompatibleProblems(context);
     default:
-      return unreachable(context.provider);
+      return unknownValue(context.provider, ['provider'], PROVIDER_NAMES);
   }
 }
 
@@ -96,8 +107,14 @@ export function supportsLifecycle(provider: ProviderName, service: ResolvedServi
 
 const notOn = (why: string, provider: string) => `is not available on ${provider}: ${why}`;
 
-function spacesProblems({ region, settings }: BucketContext): SettingProblem[] {
+/** The dotted-name rule of a bucket reached at `domain`: refused with a CDN, a warning without. */
+function dottedNameRule(name: string, host: BucketHost): SettingProblem[] {
+  return dottedBucketNameProblems(name, host).map((message) => ({ field: ['name'], value: name, message, warning: host.cdn === undefined }));
+}
+
+function spacesProblems({ name, region, settings }: BucketContext): SettingProblem[] {
   const problems: SettingProblem[] = spacesRegionProblems(region).map((message) => ({ field: ['region'], value: region, message }));
+  problems.push(...dottedNameRule(name, { domain: `${region}.digitaloceanspaces.com`, cdn: settings.cdn?.enabled === true ? 'the Spaces CDN' : undefined }));
   problems.push(...endpointProblems(settings.endpoint, region, regionOfSpacesEndpoint, 'a Spaces endpoint of the form https://<region>.digitaloceanspaces.com'));
   const cdn = settings.cdn;
   if (cdn?.ttl !== undefined) {
@@ -126,8 +143,9 @@ function publicUrlOutsideCompatible(settings: BucketSettings, provider: Provider
 }
 
 function awsProblems(context: BucketContext): SettingProblem[] {
-  const { region, settings, access } = context;
+  const { name, region, settings, access } = context;
   const problems: SettingProblem[] = [...awsRegionRules(context)];
+  problems.push(...dottedNameRule(name, { domain: `s3.${region}.amazonaws.com`, cdn: settings.cdn?.enabled === true ? 'CloudFront' : undefined }));
   problems.push(...endpointProblems(settings.endpoint, region, regionOfAwsEndpoint, 'a regional S3 endpoint of the form https://s3.<region>.amazonaws.com'));
   if (settings.access !== undefined && access === 'acl') {
     problems.push({
@@ -209,9 +227,12 @@ function endpointProblems(
   }];
 }
 
-function s3CompatibleProblems({ service, settings, access }: BucketContext): SettingProblem[] {
+function s3CompatibleProblems({ name, service, settings, access }: BucketContext): SettingProblem[] {
   if (service === undefined) return []; // reported once for the environment
   const problems: SettingProblem[] = [];
+  // Path-style addressing (MinIO's default) keeps the bucket name out of the host name; plain http has no certificate.
+  const httpsHost = /^https:\/\/([^/:]+)/.exec(service.endpoint)?.[1];
+  if (httpsHost !== undefined && !service.forcePathStyle) problems.push(...dottedNameRule(name, { domain: httpsHost }));
   const can = capabilitiesOf(service.flavor);
   const unsupported = (feature: S3Feature, field: SettingProblem['field'], value: unknown) =>
     problems.push({

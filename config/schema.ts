@@ -276,6 +276,18 @@ const KubernetesSchema = z
   })
   .describe('The Kubernetes secret holding credentials and endpoints.');
 
+/**
+ * `kubernetes:` at the top level or in an environment: a block of secret settings, or false for
+ * no secret. Anything else gets this rule rather than zod's "invalid input".
+ */
+const kubernetes = z.union([KubernetesSchema, z.literal(false)], {
+  error: 'must be a block of secret settings ({} for the defaults) or false for no secret',
+});
+
+/** An environment or bucket written with nothing after the colon (`dev:`) is the empty block, as users mean it. */
+const emptyWhenNull = <T extends z.ZodType<object>>(schema: T) =>
+  schema.nullable().transform((value): z.output<T> => value ?? schema.parse({}));
+
 const profile = oneOf(SECRET_PROFILE_NAMES, `must be one of ${SECRET_PROFILE_NAMES.join(', ')}`)
   .describe('Key names of the app settings (Kubernetes secret, env files): spaces (SPACES_*), django-storages (AWS_*), or custom (keys only). Default: spaces.');
 
@@ -320,10 +332,9 @@ const EnvironmentSchema = z
     credentials: CredentialsSchema.optional(),
     profile: profile.optional(),
     keys: keys.optional(),
-    kubernetes: z
-      .union([KubernetesSchema, z.literal(false)])
+    kubernetes: kubernetes
       .optional()
-      .describe('Secret settings merged over the top-level kubernetes block; false: no secret in this environment.'),
+      .describe('Secret settings merged over the top-level kubernetes block (a secret here even when the top level says false); false: no secret in this environment.'),
     buckets: z
       .record(z.string(), BucketSettingsSchema)
       .optional()
@@ -395,16 +406,18 @@ export const ConfigSchema = z
     credentials: CredentialsSchema.optional(),
     profile: profile.optional(),
     keys: keys.optional(),
-    kubernetes: KubernetesSchema.optional(),
+    kubernetes: kubernetes
+      .optional()
+      .describe('Secret settings of every environment; false: no secret, except in environments with a kubernetes block of their own.'),
     buckets: z
       .record(
         z.string().regex(/^[a-z][a-z0-9-]{0,19}$/, { error: 'must be a role name: up to 20 lowercase letters, digits and hyphens' }),
-        BucketSchema,
+        emptyWhenNull(BucketSchema),
       )
       .refine((buckets) => Object.keys(buckets).length > 0, { error: 'must declare at least one bucket' })
       .describe('Buckets by role (media, static, backups, …).'),
     environments: z
-      .record(dnsLabel, EnvironmentSchema)
+      .record(dnsLabel, emptyWhenNull(EnvironmentSchema))
       .refine((environments) => Object.keys(environments).length > 0, { error: 'must declare at least one environment' })
       .describe('Environments by name (prod, dev, …).'),
   })
@@ -413,6 +426,7 @@ export const ConfigSchema = z
 export type StorageConfig = z.infer<typeof ConfigSchema>;
 export type BucketSettings = z.infer<typeof BucketSettingsSchema>;
 export type KubernetesConfig = z.infer<typeof KubernetesSchema>;
+export type EnvironmentConfig = z.infer<typeof EnvironmentSchema>;
 export type CorsRuleConfig = z.infer<typeof CorsRuleSchema>;
 export type CdnConfig = z.infer<typeof CdnSchema>;
 export type AccessModel = (typeof ACCESS_MODELS)[number];

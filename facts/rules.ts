@@ -31,6 +31,33 @@ export function bucketNameProblems(name: string): string[] {
   return problems;
 }
 
+/** How a bucket is reached over HTTPS by its virtual-hosted name, and the CDN in front of it, if any. */
+export interface BucketHost {
+  /** The domain bucket host names are labels of: `fra1.digitaloceanspaces.com`, `s3.us-east-1.amazonaws.com`. */
+  readonly domain: string;
+  readonly cdn?: 'the Spaces CDN' | 'CloudFront';
+}
+
+/**
+ * A dotted bucket name (`media.shop.com`) breaks HTTPS by virtual-hosted name: the service's
+ * certificate for `*.<domain>` covers one label, not `media.shop.com.<domain>`. A CDN in front
+ * makes that fatal: the Spaces CDN refuses the bucket as an origin (`422 invalid origin`), and
+ * CloudFront fetches from it by that name over HTTPS. Without a CDN the bucket works path-style
+ * only, so callers report these as warnings there.
+ */
+export function dottedBucketNameProblems(name: string, host: BucketHost): string[] {
+  if (!name.includes('.')) return [];
+  const certificate = `the certificate for *.${host.domain} covers one label, not ${name}.${host.domain}`;
+  switch (host.cdn) {
+    case 'the Spaces CDN':
+      return [`must not contain dots with the Spaces CDN: DigitalOcean refuses the bucket as an origin (422 invalid origin), and ${certificate}; use hyphens`];
+    case 'CloudFront':
+      return [`must not contain dots with CloudFront: CloudFront fetches from the bucket over HTTPS by that name, and ${certificate}; use hyphens`];
+    default:
+      return [`contains dots: HTTPS by virtual-hosted name fails (${certificate}), so apps must use path-style URLs and no CDN can be put in front; use hyphens`];
+  }
+}
+
 /** Kubernetes DNS-1123 label: namespaces, Deployment names. */
 export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 export const DNS1123_LABEL_RULE =

@@ -28,8 +28,10 @@ interface BucketScope {
 }
 
 export class BucketResolver {
-  /** Every bucket name resolved so far, with where it was written: names are global. */
-  private readonly names = new Map<string, IssuePath>();
+  /** Every bucket name resolved so far, with where it comes from: names are global. */
+  private readonly names = new Map<string, BucketPlace>();
+  /** Every CDN custom domain resolved so far, with where it comes from. */
+  private readonly domains = new Map<string, BucketPlace>();
 
   constructor(
     private readonly ctx: ResolveContext,
@@ -40,15 +42,15 @@ export class BucketResolver {
   resolve(role: string, env: string | undefined, platform: StoragePlatform): ResolvedBucket {
     const { config, issues } = this.ctx;
     const { shared, ...base } = config.buckets[role];
-    const settings: BucketSettings = mergeSettings(base, env === undefined ? undefined : config.environments[env].buckets?.[role]);
+    const settings: BucketSettings = mergeSettings(base, this.ctx.bucketOverride(env, role));
     const scope: BucketScope = { role, env, platform, settings, path: (field) => this.ctx.settingPath(env, role, field) };
     const { provider, service } = platform;
     const region = settings.region ?? platform.region;
     const name = this.name(scope, shared === true);
     const access = settings.access ?? defaultAccess(provider, service);
-    for (const problem of bucketProblems({ provider, service, region, stackRegion: platform.region, settings, access })) {
+    for (const problem of bucketProblems({ name, provider, service, region, stackRegion: platform.region, settings, access })) {
       const [field, ...rest] = problem.field;
-      const path = field === 'region' ? this.regionPath(scope) : [...scope.path(field), ...rest];
+      const path = field === 'region' ? this.regionPath(scope) : field === 'provider' ? this.providerPath(scope) : [...scope.path(field), ...rest];
       (problem.warning === true ? issues.warn : issues.error)(path, problem.value, problem.message);
     }
 
@@ -61,6 +63,7 @@ export class BucketResolver {
     const readPrefixes = wholeBucket ? [''] : publicPrefixes;
     const cors = this.cors(scope, production);
     const cdn = resolveCdn(provider, settings.cdn, environmentPrefixes, scope.path('cdn'), issues.error);
+    if (cdn?.customDomain !== undefined) this.uniqueDomain(scope, cdn.customDomain);
     const versioning = settings.versioning ?? false;
     return {
       provider,
@@ -103,19 +106,41 @@ export class BucketResolver {
     const name = expand(template, { app: config.app, env: scope.env, role: scope.role });
     const path = scope.path('name');
     issues.problems(path, name, bucketNameProblems(name));
-    const seenAt = this.names.get(name);
-    if (seenAt !== undefined) {
-      issues.error(path, name, `must be unique: the same bucket name is already used at ${formatPath(seenAt)}`);
+    const place: BucketPlace = { path, role: scope.role, env: scope.env };
+    const first = this.names.get(name);
+    if (first === undefined) {
+      this.names.set(name, place);
     } else {
-      this.names.set(name, path);
+      const fix = first.env !== place.env && !template.includes('{env}') ? '; put {env} in the name so that each environment gets its own bucket' : '';
+      issues.error(path, name, `must be unique: ${collision(first, place, 'name')}${fix}`);
     }
     return name;
+  }
+
+  /** A host name can point at one CDN only (CloudFront refuses a second with CNAMEAlreadyExists): one domain per bucket and environment. */
+  private uniqueDomain(scope: BucketScope, domain: string): void {
+    const override = this.ctx.bucketOverride(scope.env, scope.role)?.cdn?.customDomain;
+    const path = override !== undefined && scope.env !== undefined
+      ? ['environments', scope.env, 'buckets', scope.role, 'cdn', 'customDomain']
+      : ['buckets', scope.role, 'cdn', 'customDomain'];
+    const place: BucketPlace = { path, role: scope.role, env: scope.env };
+    const first = this.domains.get(domain);
+    if (first === undefined) {
+      this.domains.set(domain, place);
+    } else {
+      const fix = first.env !== place.env ? `; set a domain per environment (environments.<env>.buckets.${scope.role}.cdn.customDomain)` : '';
+      this.ctx.issues.error(path, domain, `must be unique: a host name points at one CDN, and ${collision(first, place, 'domain')}${fix}`);
+    }
   }
 
   /** An inherited region is reported where it is written: the bucket's, the environment's or the top level. */
   private regionPath(scope: BucketScope): IssuePath {
     if (scope.settings.region !== undefined) return scope.path('region');
     return scope.env !== undefined && this.ctx.config.environments[scope.env].region !== undefined ? ['environments', scope.env, 'region'] : ['region'];
+  }
+
+  private providerPath(scope: BucketScope): IssuePath {
+    return scope.env !== undefined && this.ctx.config.environments[scope.env].provider !== undefined ? ['environments', scope.env, 'provider'] : ['provider'];
   }
 
   /**
@@ -207,6 +232,22 @@ export class BucketResolver {
   }
 }
 
+/** Where a bucket's name or CDN domain comes from: the path it is written at, and the bucket and environment it serves. */
+interface BucketPlace {
+  readonly path: IssuePath;
+  readonly role: string;
+  readonly env: string | undefined;
+}
+
+/** Both buckets that got one name (or domain) and where each comes from. */
+function collision(first: BucketPlace, again: BucketPlace, what: 'name' | 'domain'): string {
+  const bucket = (place: BucketPlace) =>
+    `the ${place.role} bucket ${place.env === undefined ? 'shared by every environment' : `of environment ${place.env}`}`;
+  return formatPath(first.path) === formatPath(again.path)
+    ? `${bucket(first)} and ${bucket(again)} both get this ${what} from ${formatPath(again.path)}`
+    : `${bucket(again)} gets the same ${what} as ${bucket(first)} (from ${formatPath(first.path)})`;
+}
+
 /** The S3 API URL the app is given: the config's, else the region's; an S3-compatible service has only its own. */
 function bucketEndpoint(platform: StoragePlatform, region: string, explicit: string | undefined): string {
   switch (platform.provider) {
@@ -216,5 +257,10 @@ function bucketEndpoint(platform: StoragePlatform, region: string, explicit: str
       return explicit ?? awsS3Endpoint(region);
     case 's3-compatible':
       return platform.service?.endpoint ?? '';
+    default: {
+      // The compiler checks that no provider is missing above; bucketProblems reports an unknown one.
+      const unknown: never = platform.provider;
+      return String(unknown);
+    }
   }
 }

@@ -17,9 +17,18 @@ export class ResolveContext {
     this.sharedRoles = this.roles.filter((role) => config.buckets[role].shared === true);
   }
 
+  /**
+   * An environment's override of a bucket role. An own property only: a role may be named like
+   * a member of every object ("constructor"), which a plain lookup would find on an empty block.
+   */
+  bucketOverride(env: string | undefined, role: string): BucketSettings | undefined {
+    const overrides = env === undefined ? undefined : this.config.environments[env].buckets;
+    return overrides !== undefined && Object.hasOwn(overrides, role) ? overrides[role] : undefined;
+  }
+
   /** Where an effective bucket setting was written: the environment override if it names the field. */
   settingPath(env: string | undefined, role: string, field: keyof BucketSettings): IssuePath {
-    return env !== undefined && this.config.environments[env].buckets?.[role]?.[field] !== undefined
+    return env !== undefined && this.bucketOverride(env, role)?.[field] !== undefined
       ? ['environments', env, 'buckets', role, field]
       : ['buckets', role, field];
   }

@@ -20,8 +20,8 @@ import { expand, mergeSettings } from './merge';
 const DEFAULT_SECRET_NAME = '{app}-{role}-storage';
 
 export class EnvironmentResolver {
-  /** `<namespace>/<secret>` of every secret resolved so far, with where its name was written. */
-  private readonly secretNames = new Map<string, IssuePath>();
+  /** `<namespace>/<secret>` of every secret resolved so far, with where its name comes from. */
+  private readonly secretNames = new Map<string, SecretPlace>();
 
   constructor(private readonly ctx: ResolveContext) {}
 
@@ -93,44 +93,78 @@ export class EnvironmentResolver {
     return { profile, keys };
   }
 
+  /**
+   * The environment's secret settings: its own block merged over the top level's. `false` means
+   * no secret: in the environment, always; at the top level, in every environment without a
+   * kubernetes block of its own (one that has a block gets a secret, from the defaults).
+   */
   private kubernetes(env: string): ResolvedKubernetes | undefined {
     const { config, issues } = this.ctx;
     const envKubernetes = config.environments[env].kubernetes;
-    if (envKubernetes === false) return undefined;
-    const k8s: KubernetesConfig = mergeSettings(config.kubernetes ?? {}, envKubernetes);
+    const topKubernetes = config.kubernetes;
+    if (envKubernetes === false || (topKubernetes === false && envKubernetes === undefined)) return undefined;
+    const k8s: KubernetesConfig = mergeSettings(topKubernetes === false ? {} : (topKubernetes ?? {}), envKubernetes);
     const path = (field: keyof KubernetesConfig): IssuePath =>
       envKubernetes?.[field] !== undefined ? ['environments', env, 'kubernetes', field] : ['kubernetes', field];
     const cluster = k8s.cluster ?? {};
     if (cluster.doks !== undefined && (cluster.kubeconfig !== undefined || cluster.context !== undefined)) {
       issues.error(path('cluster'), cluster, 'must name either a DOKS cluster (doks) or a kubeconfig (kubeconfig, context), not both');
     }
+    const rollouts = k8s.rolloutDeployments ?? [];
+    if (k8s.createNamespace === true && rollouts.length > 0) {
+      issues.warn(path('rolloutDeployments'), rollouts,
+        `name Deployments in a namespace this stack creates: on the first apply they cannot exist yet, and annotating them fails (The resource "${rollouts[0]}" does not exist); deploy the app into the namespace first, or add rolloutDeployments once it runs there`);
+    }
     const namespace = k8s.namespace ?? `${config.app}-${env}`;
     return {
       namespace,
       cluster,
       createNamespace: k8s.createNamespace ?? false,
-      rolloutDeployments: k8s.rolloutDeployments ?? [],
-      secretNames: this.secretNamesOf(env, namespace, k8s.secretName ?? DEFAULT_SECRET_NAME, path('secretName')),
+      rolloutDeployments: rollouts,
+      secretNames: this.secretNamesOf(env, namespace, k8s, path),
     };
   }
 
-  /** A secret name per bucket role, each a valid name and unique in its namespace. */
-  private secretNamesOf(env: string, namespace: string, template: string, path: IssuePath): Record<string, string> {
+  /**
+   * A secret name per bucket role, each a valid name and unique in its namespace. Default names
+   * carry {role}, so they collide only between environments that share a namespace: that is
+   * reported at the namespace, which the user wrote, rather than at a secretName they did not.
+   */
+  private secretNamesOf(env: string, namespace: string, k8s: KubernetesConfig, path: (field: keyof KubernetesConfig) => IssuePath): Record<string, string> {
     const { config, issues } = this.ctx;
     const names: Record<string, string> = {};
     for (const role of this.ctx.roles) {
-      const secretName = expand(template, { app: config.app, env, role });
-      if (!isDns1123Subdomain(secretName)) issues.error(path, secretName, DNS1123_SUBDOMAIN_RULE);
-      const id = `${namespace}/${secretName}`;
-      const seenAt = this.secretNames.get(id);
-      if (seenAt !== undefined) {
-        issues.error(path, secretName,
-          `must be unique in namespace ${namespace} (also produced at ${formatPath(seenAt)}); with several buckets, put {role} in the name`);
+      const secretName = expand(k8s.secretName ?? DEFAULT_SECRET_NAME, { app: config.app, env, role });
+      if (!isDns1123Subdomain(secretName)) issues.error(path('secretName'), secretName, DNS1123_SUBDOMAIN_RULE);
+      const place: SecretPlace = { path: path(k8s.secretName !== undefined ? 'secretName' : 'namespace'), env, role };
+      const first = this.secretNames.get(`${namespace}/${secretName}`);
+      if (first === undefined) {
+        this.secretNames.set(`${namespace}/${secretName}`, place);
+      } else if (k8s.secretName !== undefined) {
+        issues.error(place.path, secretName, `must be unique in namespace ${namespace}: ${secretCollision(first, place)}`);
       } else {
-        this.secretNames.set(id, path);
+        issues.error(place.path, namespace,
+          `is shared by environments ${first.env} and ${env}, whose secrets of the ${role} bucket both get the default name ${secretName}; give each environment its own namespace, or set kubernetes.secretName with {env} in it`);
       }
       names[role] = secretName;
     }
     return names;
   }
+}
+
+/** Where a secret name comes from: the path of its template and the bucket and environment it serves. */
+interface SecretPlace {
+  readonly path: IssuePath;
+  readonly env: string;
+  readonly role: string;
+}
+
+/** Both secrets that got one name, where the names come from, and how to tell them apart. */
+function secretCollision(first: SecretPlace, again: SecretPlace): string {
+  const secret = (place: SecretPlace) => `the secret of the ${place.role} bucket of environment ${place.env}`;
+  const from = formatPath(first.path) === formatPath(again.path)
+    ? `both get this name from ${formatPath(again.path)}`
+    : `get the same name (from ${formatPath(first.path)} and ${formatPath(again.path)})`;
+  const fix = first.env === again.env ? 'with several buckets, put {role} in the name' : 'put {env} in the name, or give each environment its own namespace';
+  return `${secret(first)} and ${secret(again)} ${from}; ${fix}`;
 }

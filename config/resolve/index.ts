@@ -4,7 +4,7 @@
  * credentials, production safeguards. Each concern has its own resolver; they share one issue
  * collector, and run once.
  */
-import { type ResolvedBucket, type ResolvedConfig, type ResolvedSharedStack, SHARED_STACK_SUFFIX } from '../model';
+import { type ResolvedBucket, type ResolvedConfig, type ResolvedSharedStack, type ResolvedState, SHARED_STACK_SUFFIX } from '../model';
 import type { StorageConfig } from '../schema';
 import { BucketResolver } from './buckets';
 import { ResolveContext } from './context';
@@ -14,7 +14,7 @@ import { type Platforms, resolvePlatforms } from './platforms';
 import { resolvePrefixes } from './prefixes';
 import { resolveState } from './state';
 
-export { type ConfigIssue, formatPath, type IssuePath } from './issues';
+export { type ConfigIssue, formatPath, formatValue, type IssuePath } from './issues';
 export { mergeSettings } from './merge';
 
 export interface Resolution {
@@ -43,11 +43,13 @@ export function resolveConfig(config: StorageConfig): Resolution {
     return environments.resolve(env, platform, prefixes.get(env) ?? '', envBuckets);
   });
 
+  const state = resolveState(config, [platforms.top, ...platforms.byEnv.values()], issues);
+  stateBucketProblems(ctx, state, [...sharedBuckets, ...resolvedEnvironments.flatMap((env) => env.buckets)]);
   return {
     config: {
       app: config.app,
       provider: config.provider,
-      state: resolveState(config, [platforms.top, ...platforms.byEnv.values()], issues),
+      state,
       shared: sharedStack(ctx, sharedBuckets),
       environments: resolvedEnvironments,
     },
@@ -81,6 +83,15 @@ function overrideProblems(ctx: ResolveContext): void {
       }
     }
   }
+}
+
+/** The state bucket exists before any stack (they keep their state in it): a bucket of the config by that name could never be created. */
+function stateBucketProblems(ctx: ResolveContext, state: ResolvedState, buckets: readonly ResolvedBucket[]): void {
+  if (state.backend === 'local') return;
+  const same = buckets.find((bucket) => bucket.name === state.bucket);
+  if (same === undefined) return;
+  ctx.issues.error(['state', 'bucket'], state.bucket,
+    `must not be a bucket this config creates (the ${same.role} bucket): the state bucket exists before the stacks, so creating it again fails (BucketAlreadyExists); keep state in a bucket of its own`);
 }
 
 /** The shared stack: its platform is that of its first bucket (the provider block carries that region). */

@@ -2,7 +2,7 @@
  * Every invalid config is refused before Terraform runs, with the field path, the bad value and
  * the rule. One test per rule.
  */
-import { parseConfig } from '../../config/load';
+import { parseConfig, validateConfig } from '../../config/load';
 import { BASE_YAML, problemsOf } from '../helpers';
 
 const config = (buckets: string, environments = 'prod: {}\n  dev: {}', extra = '') => `
@@ -45,12 +45,20 @@ describe('bucket names', () => {
 
   test('the same bucket name twice in the config is refused', () => {
     expect(problemsOf(config('media: { name: shop-files, shared: true }\n  static: { name: shop-files, shared: true }'))).toMatch(
-      /buckets\.static\.name \(value: "shop-files"\): must be unique: the same bucket name is already used at buckets\.media\.name/,
+      /buckets\.static\.name \(value: "shop-files"\): must be unique: the static bucket shared by every environment gets the same name as the media bucket shared by every environment \(from buckets\.media\.name\)/,
     );
   });
 
-  test('a per-environment name without {env} collides across environments', () => {
-    expect(problemsOf(config('media: { name: shop-media }'))).toMatch(/buckets\.media\.name \(value: "shop-media"\): must be unique/);
+  test('a per-environment name without {env} collides across environments, naming both environments', () => {
+    expect(problemsOf(config('media: { name: shop-media }'))).toMatch(
+      /buckets\.media\.name \(value: "shop-media"\): must be unique: the media bucket of environment prod and the media bucket of environment dev both get this name from buckets\.media\.name; put \{env\} in the name/,
+    );
+  });
+
+  test('a name an environment override repeats is refused where the override writes it', () => {
+    expect(problemsOf(config('media: { name: "shop-{env}" }', 'prod: {}\n  dev: { buckets: { media: { name: shop-prod } } }'))).toMatch(
+      /environments\.dev\.buckets\.media\.name \(value: "shop-prod"\): must be unique: the media bucket of environment dev gets the same name as the media bucket of environment prod \(from buckets\.media\.name\)/,
+    );
   });
 
   test('names are checked after template expansion', () => {
@@ -224,7 +232,7 @@ describe('Kubernetes names and secret keys', () => {
 
   test('two buckets writing the same secret are refused', () => {
     expect(problemsOf(config('media: {}\n  backups: {}', 'prod: {}', 'kubernetes: { secretName: storage }'))).toMatch(
-      /kubernetes\.secretName \(value: "storage"\): must be unique in namespace shop-prod .*put \{role\} in the name/,
+      /kubernetes\.secretName \(value: "storage"\): must be unique in namespace shop-prod: the secret of the media bucket of environment prod and the secret of the backups bucket of environment prod both get this name from kubernetes\.secretName; with several buckets, put \{role\} in the name/,
     );
   });
 
@@ -558,5 +566,190 @@ environments:
 
   test('a Spaces backend reading the environment with only the DigitalOcean provider is accepted: nothing else reads AWS_*', () => {
     expect(() => parseConfig(config('media: {}', 'prod: {}', 'state: { backend: spaces, bucket: shop-state, region: fra1, credentials: environment }'), 'test.yaml')).not.toThrow();
+  });
+});
+
+describe('problems reported together', () => {
+  test('a wrong type does not hide the other problems of the file', () => {
+    const message = problemsOf(
+      config('media: { shared: true, versioning: "yes", name: Bad_Name, cdn: { enabled: true, ttl: 1234 } }', 'prod: { prefix: /prod }\n  dev: {}')
+        .replace('region: fra1', 'region: mars1'),
+    );
+    for (const path of ['buckets.media.versioning', 'region', 'buckets.media.name', 'buckets.media.cdn.ttl', 'environments.prod.prefix']) {
+      expect(message).toContain(`  - ${path} (value: `);
+    }
+  });
+
+  test('a misspelt top-level provider is refused with the providers, not a crash', () => {
+    expect(problemsOf(BASE_YAML.replace('provider: digitalocean', 'provider: digitalocen'))).toMatch(
+      /  - provider \(value: "digitalocen"\): must be one of digitalocean, aws, s3-compatible/,
+    );
+  });
+
+  test('a misspelt environment provider is refused with the providers, not a crash', () => {
+    expect(problemsOf(config('media: {}', 'prod: { provider: amazon }'))).toMatch(
+      /environments\.prod\.provider \(value: "amazon"\): must be one of digitalocean, aws, s3-compatible/,
+    );
+  });
+
+  test('a misspelt provider still reports the problems that no provider rule decides', () => {
+    const message = problemsOf(config('media: { name: "Bad_{env}", region: mars1 }').replace('provider: digitalocean', 'provider: digitalocen'));
+    expect(message).toMatch(/buckets\.media\.name \(value: "Bad_prod"\): must contain only lowercase letters/);
+    expect(message).not.toMatch(/buckets\.media\.region/);
+  });
+
+  test('a rule that hinges on a broken field is not reported: object lock is not said to need versioning when versioning is broken', () => {
+    const message = problemsOf('app: shop\nprovider: aws\nregion: us-east-1\nbuckets:\n  media: { versioning: "yes", objectLock: true }\nenvironments:\n  prod: {}\n');
+    expect(message).toMatch(/^test\.yaml has 1 problem:\n  - buckets\.media\.versioning \(value: "yes"\)/);
+  });
+
+  test('a bad app name does not make the bucket and secret names derived from it problems', () => {
+    expect(problemsOf(BASE_YAML.replace('app: shop', 'app: Shop'))).toMatch(/^test\.yaml has 1 problem:\n  - app \(value: "Shop"\): must be 2 to 32 lowercase letters/);
+  });
+
+  test('an environment with a bad name still has its own fields checked', () => {
+    const message = problemsOf(config('media: { shared: true }', 'prod: {}\n  Prod_1: { prefix: /x, production: "no" }'));
+    expect(message).toMatch(/environments\.Prod_1 \(value: "Prod_1"\): must be a DNS-1123 label/);
+    expect(message).toMatch(/environments\.Prod_1\.production \(value: "no"\): must be true or false, not text/);
+    expect(message).toMatch(/environments\.Prod_1\.prefix \(value: "\/x"\): must not start with "\/"/);
+  });
+
+  test('a kubernetes block with wrong types reports each field rather than the whole block', () => {
+    const message = problemsOf(config('media: {}', 'prod: { kubernetes: { namespace: 5, createNamespace: "x" } }'));
+    expect(message).toMatch(/environments\.prod\.kubernetes\.namespace \(value: 5\)/);
+    expect(message).toMatch(/environments\.prod\.kubernetes\.createNamespace \(value: "x"\)/);
+  });
+});
+
+describe('values and paths as the user reads them', () => {
+  test('a value of the wrong type gets the type the field wants, in the words of YAML', () => {
+    expect(problemsOf(config('media: { versioning: "yes" }'))).toMatch(/buckets\.media\.versioning \(value: "yes"\): must be true or false, not text/);
+  });
+
+  test('kubernetes: true gets the rule of the kubernetes block', () => {
+    expect(problemsOf(config('media: {}', 'prod: {}', 'kubernetes: true'))).toMatch(
+      /  - kubernetes \(value: true\): must be a block of secret settings \(\{\} for the defaults\) or false for no secret/,
+    );
+  });
+
+  test('a number too large to represent is shown as such, not as null', () => {
+    expect(problemsOf(config('media: { cdn: { enabled: true, ttl: 1e400 } }'))).toMatch(
+      /buckets\.media\.cdn\.ttl \(value: a number too large to represent\): must be a whole number of seconds/,
+    );
+  });
+
+  test('an empty environment name has a readable path', () => {
+    expect(problemsOf(config('media: {}', '"": {}'))).toMatch(/  - environments\[""\] \(value: ""\): must be a DNS-1123 label/);
+  });
+
+  test('a key that is not a plain name is quoted in the path', () => {
+    expect(problemsOf(config('media: { "a.b": 1 }'))).toMatch(/  - buckets\.media\["a\.b"\] \(value: 1\): is not a known field/);
+  });
+
+  test('a very long value is shortened in the message', () => {
+    expect(problemsOf(config(`media: { name: ${'a'.repeat(500)} }`))).toMatch(/\(value: "a{119}… \(502 characters\)\): must be 3 to 63 characters long \(it has 500\)/);
+  });
+
+  test('a config object that contains itself is refused, not a crash', () => {
+    const raw: Record<string, unknown> = { app: 'shop', provider: 'digitalocean', region: 'fra1', buckets: { media: {} }, environments: { prod: {} } };
+    raw.self = raw;
+    expect(() => validateConfig(raw, 'test')).toThrow(/  - self \(value: \{"app":"shop",.*"self":"\[circu… \(126 characters\)\): is not a known field/);
+  });
+
+  test('an environment named __proto__ is refused, not silently dropped', () => {
+    expect(problemsOf(config('media: {}', 'prod: {}\n  __proto__: {}'))).toMatch(/environments\.__proto__ \(value: \{\}\): is not a usable name/);
+  });
+
+  test('a bucket role named like a member of every object is resolved as written', () => {
+    const { config: resolved } = parseConfig(config('constructor: {}', 'prod: { buckets: {} }'));
+    expect(resolved.environments[0].buckets.map((b) => b.name)).toEqual(['shop-prod-constructor']);
+  });
+});
+
+describe('what users write', () => {
+  test('top-level kubernetes: false means no secret, except where an environment has a kubernetes block', () => {
+    const { config: resolved } = parseConfig(config('media: {}', 'prod: {}\n  dev: { kubernetes: { namespace: shop-dev } }', 'kubernetes: false'));
+    expect(resolved.environments.map((env) => [env.name, env.kubernetes?.namespace])).toEqual([['prod', undefined], ['dev', 'shop-dev']]);
+  });
+
+  test('an environment written as "dev:" is the empty environment, like "dev: {}"', () => {
+    expect(parseConfig(config('media: {}', 'prod:\n  dev:')).config).toEqual(parseConfig(config('media: {}', 'prod: {}\n  dev: {}')).config);
+  });
+
+  test('a bucket written as "media:" is the bucket with every default, like "media: {}"', () => {
+    expect(parseConfig(config('media:')).config).toEqual(parseConfig(config('media: {}')).config);
+  });
+});
+
+describe('combinations the services refuse at apply time', () => {
+  const aws = (bucket: string) => `app: shop\nprovider: aws\nregion: us-east-1\nbuckets:\n  media: ${bucket}\nenvironments:\n  prod: {}\n`;
+  const warningsOf = (yaml: string) => parseConfig(yaml).warnings.map((w) => `${w.path.join('.')}: ${w.message}`);
+
+  test('a dotted bucket name with the Spaces CDN is refused, naming the 422 and the certificate', () => {
+    expect(problemsOf(config('media: { name: media.shop.com, shared: true, cdn: { enabled: true } }'))).toMatch(
+      /buckets\.media\.name \(value: "media\.shop\.com"\): must not contain dots with the Spaces CDN: DigitalOcean refuses the bucket as an origin \(422 invalid origin\), and the certificate for \*\.fra1\.digitaloceanspaces\.com covers one label/,
+    );
+  });
+
+  test('a dotted bucket name with CloudFront is refused, naming the certificate', () => {
+    expect(problemsOf(aws('{ name: media.shop.com, cdn: { enabled: true } }'))).toMatch(
+      /buckets\.media\.name \(value: "media\.shop\.com"\): must not contain dots with CloudFront: CloudFront fetches from the bucket over HTTPS by that name, and the certificate for \*\.s3\.us-east-1\.amazonaws\.com covers one label/,
+    );
+  });
+
+  test('a dotted bucket name without a CDN is accepted with a warning about HTTPS', () => {
+    expect(warningsOf(aws('{ name: media.shop.com }'))).toEqual([expect.stringMatching(/^buckets\.media\.name: contains dots: HTTPS by virtual-hosted name fails/)]);
+  });
+
+  test('a dotted bucket name on a path-style service is accepted without a warning', () => {
+    const minio = 'app: shop\nprovider: s3-compatible\nregion: us-east-1\nservice: { endpoint: "https://minio.example.com", flavor: minio }\nbuckets:\n  media: { name: media.shop.com }\nenvironments:\n  prod: {}\n';
+    expect(warningsOf(minio)).toEqual([]);
+  });
+
+  test('one custom domain on the CDNs of several environments is refused', () => {
+    expect(problemsOf(config('media: { cdn: { enabled: true, customDomain: media.shop.com, letsEncrypt: true } }'))).toMatch(
+      /buckets\.media\.cdn\.customDomain \(value: "media\.shop\.com"\): must be unique: a host name points at one CDN, and the media bucket of environment prod and the media bucket of environment dev both get this domain/,
+    );
+  });
+
+  test('a state bucket that is also a bucket of the config is refused', () => {
+    expect(problemsOf(config('media: { name: shop-state, shared: true }', 'prod: {}', 'state: { backend: spaces, bucket: shop-state, region: fra1 }'))).toMatch(
+      /state\.bucket \(value: "shop-state"\): must not be a bucket this config creates \(the media bucket\)/,
+    );
+  });
+
+  test('rollout Deployments in a namespace the stack creates are accepted with a warning about the first apply', () => {
+    expect(warningsOf(config('media: {}', 'prod: {}', 'kubernetes: { createNamespace: true, rolloutDeployments: [backend] }'))).toEqual([
+      expect.stringMatching(/^kubernetes\.rolloutDeployments: name Deployments in a namespace this stack creates: on the first apply they cannot exist yet/),
+    ]);
+  });
+
+  test('environments sharing a namespace with the default secret name are refused at the namespace', () => {
+    expect(problemsOf(config('media: {}', 'prod: {}\n  dev: {}', 'kubernetes: { namespace: shop }'))).toMatch(
+      /  - kubernetes\.namespace \(value: "shop"\): is shared by environments prod and dev, whose secrets of the media bucket both get the default name shop-media-storage/,
+    );
+  });
+});
+
+describe('YAML that cannot be a config', () => {
+  test('an alias without its anchor is refused with its line', () => {
+    expect(problemsOf('app: shop\nregion: *region\n')).toMatch(/\(root\) \(value: "\*region"\): is an alias without an anchor &region before it \(line 2\)/);
+  });
+
+  test('an alias inside the node it names is refused', () => {
+    expect(problemsOf('buckets: &b\n  media: *b\n')).toMatch(/is an alias inside the node &b it names \(line 2\): a config cannot contain itself/);
+  });
+
+  test('aliases that expand exponentially are refused', () => {
+    const levels = Array.from({ length: 6 }, (_, i) => `l${i}: &l${i} [${i === 0 ? '1, 1, 1, 1' : Array(9).fill(`*l${i - 1}`).join(', ')}]`);
+    expect(problemsOf(levels.join('\n'))).toMatch(/\(root\): cannot be read as data: Excessive alias count/);
+  });
+
+  test('collections nested deeper than any config are refused before the parser recurses into them', () => {
+    expect(problemsOf(`${'['.repeat(20000)}${']'.repeat(20000)}`)).toMatch(/\(root\): is not a usable config: collections nest more than 64 levels deep/);
+  });
+
+  test('a collection used as a key is refused', () => {
+    expect(problemsOf('[a, b]: 1\n')).toMatch(/\(root\): has a key that is not a name \(line 1\)/);
   });
 });

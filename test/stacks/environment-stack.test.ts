@@ -179,8 +179,9 @@ describe('secret profiles', () => {
   });
 
   test('a custom domain replaces the CDN endpoint', () => {
+    // Shared: one CDN for prod and dev (a domain can point at one CDN only).
     expect(
-      django('', 'media: { cdn: { enabled: true, customDomain: media.shop.com, certificateName: shop }, publicPrefixes: [media] }')
+      django('', 'media: { shared: true, cdn: { enabled: true, customDomain: media.shop.com, certificateName: shop }, publicPrefixes: [media] }')
         .AWS_S3_CUSTOM_DOMAIN,
     ).toBe('media.shop.com');
   });
