@@ -110,11 +110,9 @@ export class EnvironmentResolver {
     if (cluster.doks !== undefined && (cluster.kubeconfig !== undefined || cluster.context !== undefined)) {
       issues.error(path('cluster'), cluster, 'must name either a DOKS cluster (doks) or a kubeconfig (kubeconfig, context), not both');
     }
+    // Deployments that do not exist yet (a first deploy before the app's manifests) are annotated by
+    // a later deploy: the stack reads which exist at plan time.
     const rollouts = k8s.rolloutDeployments ?? [];
-    if (k8s.createNamespace === true && rollouts.length > 0) {
-      issues.warn(path('rolloutDeployments'), rollouts,
-        `name Deployments in a namespace this stack creates: on the first apply they cannot exist yet, and annotating them fails (The resource "${rollouts[0]}" does not exist); deploy the app into the namespace first, or add rolloutDeployments once it runs there`);
-    }
     const namespace = k8s.namespace ?? `${config.app}-${env}`;
     return {
       namespace,

@@ -718,10 +718,8 @@ describe('combinations the services refuse at apply time', () => {
     );
   });
 
-  test('rollout Deployments in a namespace the stack creates are accepted with a warning about the first apply', () => {
-    expect(warningsOf(config('media: {}', 'prod: {}', 'kubernetes: { createNamespace: true, rolloutDeployments: [backend] }'))).toEqual([
-      expect.stringMatching(/^kubernetes\.rolloutDeployments: name Deployments in a namespace this stack creates: on the first apply they cannot exist yet/),
-    ]);
+  test('rollout Deployments in a namespace the stack creates are accepted without a warning: those that exist are annotated', () => {
+    expect(warningsOf(config('media: {}', 'prod: {}', 'kubernetes: { createNamespace: true, rolloutDeployments: [backend] }'))).toEqual([]);
   });
 
   test('environments sharing a namespace with the default secret name are refused at the namespace', () => {
