@@ -14,10 +14,9 @@
  */
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfigFile } from '../../config/load';
 import { checksumAnnotation } from '../../constructs/storage-secret';
-import { engineCopy, kube, kubeOk, PROJECT_DIR, report, synthesize, tofu, type StackJson } from './engine';
-import { copyProject, type ProjectCopy, readmeBlock } from './readme';
+import { kube, kubeOk, PROJECT_DIR, report, tofu } from './engine';
+import { copyProject, type ProjectCopy, readmeBlock, useMirrorProviders } from './readme';
 
 const CONFIG = join(PROJECT_DIR, 'test', 'engine', 'configs', 'engine-journey.yaml');
 const SECRET_NAME = 'journey-storage';
@@ -60,18 +59,7 @@ beforeAll(async () => {
   project = copyProject(CONFIG);
   report('substitution', 'README.md command blocks', `run in a fresh copy of the project with storage.yaml = ${CONFIG.replace(`${PROJECT_DIR}/`, '')}; stack names seance-* -> journey-*`);
   await runOk('npm run synth');
-  // The pinned providers are not buildable here: each stack directory gets an override file with
-  // the version the mirror has (as the engine's own copies do), kept across re-synths.
-  const { config } = loadConfigFile(CONFIG);
-  const synthesized: Map<string, StackJson> = synthesize(config, join(project.dir, '.engine-scratch'));
-  for (const [name, json] of synthesized) {
-    const choice = engineCopy(name, json, join(project.dir, '.engine-scratch', 'copy', name));
-    const versions = Object.fromEntries(choice.providers.filter((p) => p.used !== undefined && p.used !== p.pinned).map((p) => [p.name, { source: json.terraform.required_providers![p.name].source, version: p.used }]));
-    if (Object.keys(versions).length > 0) {
-      writeFileSync(join(stackDir(name), 'engine_providers_override.tf.json'), JSON.stringify({ terraform: { required_providers: versions } }, null, 2));
-    }
-    for (const substitution of choice.substitutions) report('substitution', `engine-journey.yaml: ${name}`, substitution);
-  }
+  for (const substitution of useMirrorProviders(project, CONFIG)) report('substitution', 'engine-journey.yaml', substitution);
 }, 300_000);
 
 afterAll(async () => {

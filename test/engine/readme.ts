@@ -6,10 +6,11 @@
  * become the engine config's (`seance` → `journey`), and each is listed where it is made.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { PROJECT_DIR, type RunResult } from './engine';
+import { loadConfigFile } from '../../config/load';
+import { engineCopy, PROJECT_DIR, type RunResult, synthesize } from './engine';
 
 /** The lines of the README block marked `<!-- engine: <name> -->`, comments stripped. */
 export function readmeBlock(name: string): string[] {
@@ -60,4 +61,27 @@ function shell(line: string, cwd: string, env: Record<string, string>, input: st
     child.once('close', (code) => resolve({ code: code ?? -1, stdout: plain(stdout), stderr: plain(stderr), output: plain(`${stdout}\n${stderr}`) }));
     child.stdin.end(input);
   });
+}
+
+/**
+ * After the copy's first synth: each stack directory gets an override file with the provider
+ * versions the engine's mirror has, where the pinned ones cannot be built here (as the engine's
+ * own copies do). Override files survive re-synths, so every later command uses them. Returns the
+ * substitutions, for the report.
+ */
+export function useMirrorProviders(project: ProjectCopy, configFile: string): string[] {
+  const { config } = loadConfigFile(configFile);
+  const scratch = join(project.dir, '.engine-scratch');
+  const substitutions: string[] = [];
+  for (const [name, json] of synthesize(config, scratch)) {
+    const choice = engineCopy(name, json, join(scratch, 'copy', name));
+    const versions = Object.fromEntries(choice.providers
+      .filter((p) => p.used !== undefined && p.used !== p.pinned)
+      .map((p) => [p.name, { source: json.terraform.required_providers![p.name].source, version: p.used }]));
+    if (Object.keys(versions).length > 0) {
+      writeFileSync(join(project.dir, 'cdktf.out', 'stacks', name, 'engine_providers_override.tf.json'), JSON.stringify({ terraform: { required_providers: versions } }, null, 2));
+    }
+    substitutions.push(...choice.substitutions.map((substitution) => `${name}: ${substitution}`));
+  }
+  return substitutions;
 }
