@@ -127,3 +127,28 @@ export function moveLegacyKey(owner: IConstruct, key: TerraformResource): void {
   }
   list.push({ from: `${key.terraformResourceType}.${makeUniqueId([...components, 'Key'])}`, to: `${key.terraformResourceType}.${key.friendlyUniqueId}` });
 }
+
+/** A managed key pair's attributes, as its provider resource names them. */
+export interface KeyAttributes {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+}
+
+/**
+ * One managed key per live generation, made by `create`, oldest first: the credentials of the
+ * current one, and the previous one's during an overlap. A stack from before keys were named by
+ * generation holds its one key at `Key`: it moves onto the oldest.
+ */
+export function keysByGeneration<K extends TerraformResource>(
+  owner: IConstruct,
+  construct: string,
+  props: CredentialsProps,
+  create: (generation: number) => K,
+  attributesOf: (key: K) => KeyAttributes,
+): { readonly key: K; readonly credentials: Omit<IStorageCredentials, keyof IConstruct> } {
+  const keys = liveGenerations(construct, props).map((generation) => ({ generation, key: create(generation) }));
+  moveLegacyKey(owner, keys[0].key);
+  const current = keys[keys.length - 1];
+  const previous = keys.length === 2 ? { ...attributesOf(keys[0].key), generation: keys[0].generation } : undefined;
+  return { key: current.key, credentials: { ...attributesOf(current.key), generation: current.generation, ephemeralSecret: false, previous } };
+}

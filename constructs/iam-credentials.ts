@@ -4,7 +4,7 @@ import { IamUserPolicy } from '@cdktf/provider-aws/lib/iam-user-policy';
 import { Construct } from 'constructs';
 import { prefixProblems } from '../facts/rules';
 import { skipCheckov } from './checkov';
-import { type CredentialsProps, type IStorageCredentials, liveGenerations, moveLegacyKey, suppliedKeyPair } from './credentials';
+import { type CredentialsProps, type IStorageCredentials, keysByGeneration, suppliedKeyPair } from './credentials';
 import type { BucketGrant } from './media-bucket';
 import { policyDocument, type PrefixGrant, prefixReadWriteStatements, serializePolicy } from './policy-document';
 import { PropsValidator } from './validation';
@@ -60,7 +60,6 @@ export class IamCredentials extends Construct implements IStorageCredentials {
       return;
     }
 
-    const generations = liveGenerations('IamCredentials', props);
     const validator = new PropsValidator('IamCredentials')
       .check('userName', props.userName, IAM_USER_NAME.test(props.userName) ? [] : ['must be 1 to 64 letters, digits and + = , . @ _ -'])
       .require(props.grants.length > 0, "'grants' must name at least one bucket for a managed key: a key that can reach nothing is useless");
@@ -89,17 +88,10 @@ export class IamCredentials extends Construct implements IStorageCredentials {
     // One key per live generation: a bump adds the new key beside the old one (IAM's limit of two
     // keys per user is the limit of one overlap), retiring deletes the old one.
     const user = this.user;
-    const keys = generations.map((generation) => ({ generation, key: new IamAccessKey(this, `Key${generation}`, { user: user.name }) }));
-    // A stack from before keys were named by generation holds its one key at `Key`: it is the oldest.
-    moveLegacyKey(this, keys[0].key);
-    const current = keys[keys.length - 1];
-    this.key = current.key;
-    this.generation = current.generation;
-    this.accessKeyId = current.key.id;
-    this.secretAccessKey = current.key.secret;
-    this.ephemeralSecret = false;
-    if (keys.length === 2) {
-      this.previous = { accessKeyId: keys[0].key.id, secretAccessKey: keys[0].key.secret, generation: keys[0].generation };
-    }
+    const managed = keysByGeneration(this, 'IamCredentials', props,
+      (generation) => new IamAccessKey(this, `Key${generation}`, { user: user.name }),
+      (key) => ({ accessKeyId: key.id, secretAccessKey: key.secret }));
+    this.key = managed.key;
+    ({ accessKeyId: this.accessKeyId, secretAccessKey: this.secretAccessKey, generation: this.generation, ephemeralSecret: this.ephemeralSecret, previous: this.previous } = managed.credentials);
   }
 }

@@ -1,6 +1,6 @@
 import { SpacesKey } from '@cdktf/provider-digitalocean/lib/spaces-key';
 import { Construct } from 'constructs';
-import { type CredentialsProps, type IStorageCredentials, liveGenerations, moveLegacyKey, suppliedKeyPair } from './credentials';
+import { type CredentialsProps, type IStorageCredentials, keysByGeneration, suppliedKeyPair } from './credentials';
 
 export interface SpacesCredentialsProps extends CredentialsProps {
   /** Buckets a managed key may read and write. Ignored for supplied keys. */
@@ -34,23 +34,13 @@ export class SpacesCredentials extends Construct implements IStorageCredentials 
       return;
     }
 
-    const keys = liveGenerations('SpacesCredentials', props).map((generation) => ({
-      generation,
-      key: new SpacesKey(this, `Key${generation}`, {
+    const managed = keysByGeneration(this, 'SpacesCredentials', props,
+      (generation) => new SpacesKey(this, `Key${generation}`, {
         name: `${props.keyName}-g${generation}`,
         grant: props.buckets.map((bucket) => ({ bucket, permission: 'readwrite' })),
       }),
-    }));
-    // A stack from before keys were named by generation holds its one key at `Key`: it is the oldest.
-    moveLegacyKey(this, keys[0].key);
-    const current = keys[keys.length - 1];
-    this.key = current.key;
-    this.generation = current.generation;
-    this.accessKeyId = current.key.accessKey;
-    this.secretAccessKey = current.key.secretKey;
-    this.ephemeralSecret = false;
-    if (keys.length === 2) {
-      this.previous = { accessKeyId: keys[0].key.accessKey, secretAccessKey: keys[0].key.secretKey, generation: keys[0].generation };
-    }
+      (key) => ({ accessKeyId: key.accessKey, secretAccessKey: key.secretKey }));
+    this.key = managed.key;
+    ({ accessKeyId: this.accessKeyId, secretAccessKey: this.secretAccessKey, generation: this.generation, ephemeralSecret: this.ephemeralSecret, previous: this.previous } = managed.credentials);
   }
 }

@@ -15,13 +15,11 @@
 # this; from a workstation it is the careful alternative to `cdktf deploy`.
 set -euo pipefail
 
-usage() { echo "usage: npm run apply -- <stack> [--config <file>] [--auto-approve] [--allow <address>]..." >&2; exit 2; }
-
-[[ $# -ge 1 && $1 != -* ]] || usage
-stack=$1
-shift
 # shellcheck source-path=SCRIPTDIR source=lib/stack.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib/stack.sh"
+usage_line="npm run apply -- <stack> [--config <file>] [--auto-approve] [--allow <address>]..."
+stack_argument "$@"
+shift
 auto_approve=0
 allow=()
 read -r -a allow <<<"${ALLOW_DELETION:-}"
@@ -35,10 +33,7 @@ while [[ $# -gt 0 ]]; do
   shift
 done
 
-synthesize
-require_dependencies
-set_var_args
-init_stack "$dir"
+prepare_stack
 "$binary" -chdir="$dir" plan -input=false "${var_args[@]}" -out=apply.tfplan
 
 guard_args=()

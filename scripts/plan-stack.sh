@@ -10,13 +10,11 @@
 # pull-request plan beside a deploy).
 set -euo pipefail
 
-usage() { echo "usage: npm run plan -- <stack> [--config <file>] [--out <plan file>] [--detailed-exitcode] [--no-lock]" >&2; exit 2; }
-
-[[ $# -ge 1 && $1 != -* ]] || usage
-stack=$1
-shift
 # shellcheck source-path=SCRIPTDIR source=lib/stack.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib/stack.sh"
+usage_line="npm run plan -- <stack> [--config <file>] [--out <plan file>] [--detailed-exitcode] [--no-lock]"
+stack_argument "$@"
+shift
 plan_args=()
 while [[ $# -gt 0 ]]; do
   case $1 in
@@ -29,8 +27,5 @@ while [[ $# -gt 0 ]]; do
   shift
 done
 
-synthesize
-require_dependencies
-set_var_args
-init_stack "$dir"
+prepare_stack
 exec "$binary" -chdir="$dir" plan -input=false "${var_args[@]}" "${plan_args[@]}"

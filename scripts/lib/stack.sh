@@ -6,6 +6,13 @@
 # Sets: project, binary, outdir, config, stack, dir, var_args (array).
 
 project=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+
+# The script's usage line is $usage_line; `stack_argument "$@"` takes the stack, the first argument.
+usage() { echo "usage: $usage_line" >&2; exit 2; }
+stack_argument() {
+  [[ $# -ge 1 && $1 != -* ]] || usage
+  stack=$1
+}
 binary=${TERRAFORM_BINARY_NAME:-terraform}
 # cdktf writes to $CDKTF_OUTDIR when it is set, else to cdktf.out.
 outdir=${CDKTF_OUTDIR:-cdktf.out}
@@ -76,6 +83,14 @@ require_dependencies() {
       exit 2
     fi
   done
+}
+
+# prepare_stack: everything before the stack's plan, the same for a deploy and a plan.
+prepare_stack() {
+  synthesize
+  require_dependencies
+  set_var_args
+  init_stack "$dir"
 }
 
 # The stack's own tfvars file, given to plan and again to apply (ephemeral variables are not kept
