@@ -23,6 +23,7 @@ export interface S3Target {
  */
 export function usePathStyle(flag: boolean | undefined, bucket: BucketOutput, configSaysPathStyle: () => boolean | undefined): boolean {
   if (flag !== undefined) return flag;
+  if (awsEndpointOverride(bucket) !== undefined) return true;
   if (bucket.addressingStyle !== undefined) return bucket.addressingStyle === 'path';
   try {
     return configSaysPathStyle() ?? false;
@@ -32,7 +33,19 @@ export function usePathStyle(flag: boolean | undefined, bucket: BucketOutput, co
 }
 
 export function targetOf(bucket: BucketOutput, pathStyle: boolean): S3Target {
-  return { bucket: bucket.bucket, region: bucket.region, endpoint: bucket.endpoint.replace(/\/+$/, ''), pathStyle };
+  const endpoint = awsEndpointOverride(bucket) ?? bucket.endpoint;
+  return { bucket: bucket.bucket, region: bucket.region, endpoint: endpoint.replace(/\/+$/, ''), pathStyle };
+}
+
+/**
+ * For a bucket on AWS S3: the endpoint AWS_ENDPOINT_URL_S3 (else AWS_ENDPOINT_URL) names, as the
+ * AWS CLI, the SDKs and the AWS provider read them, so the tools reach the same stand-in for S3
+ * (LocalStack, moto) as the deploy did. Such servers answer in path style. Other services'
+ * endpoints are the stack's own and never replaced.
+ */
+export function awsEndpointOverride(bucket: Pick<BucketOutput, 'endpoint'>, env: Env = process.env): string | undefined {
+  if (!/^https:\/\/s3[.-]([a-z0-9-]+\.)?amazonaws\.com\/?$/.test(bucket.endpoint)) return undefined;
+  return env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || undefined;
 }
 
 export function s3Client(target: S3Target, credentials: KeyPair): S3Client {

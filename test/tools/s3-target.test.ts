@@ -1,6 +1,7 @@
 import type { StackOutputs } from '../../tools/outputs';
 import { regionOfEndpoint } from '../../facts/endpoints';
-import { encodeKey, joinUrl, originUrl, resolveCredentials } from '../../tools/s3-target';
+import { awsEndpointOverride, encodeKey, joinUrl, originUrl, resolveCredentials, targetOf, usePathStyle } from '../../tools/s3-target';
+import type { BucketOutput } from '../../tools/outputs';
 
 describe('object URLs', () => {
   const spaces = { bucket: 'seance-cdn', region: 'sfo3', endpoint: 'https://sfo3.digitaloceanspaces.com', pathStyle: false };
@@ -51,5 +52,34 @@ describe('resolveCredentials', () => {
 
   it('says where it looked when there is no key anywhere', () => {
     expect(() => resolveCredentials(withoutKey, 'outputs', env)).toThrow(/--outputs-file-include-sensitive-outputs/);
+  });
+});
+
+describe('AWS_ENDPOINT_URL_S3 and AWS_ENDPOINT_URL', () => {
+  const aws = { endpoint: 'https://s3.us-east-1.amazonaws.com' };
+  const spaces = { endpoint: 'https://sfo3.digitaloceanspaces.com' };
+
+  it('replace the endpoint of an AWS bucket, the service-specific variable first, as the AWS CLI reads them', () => {
+    expect(awsEndpointOverride(aws, { AWS_ENDPOINT_URL: 'http://general:1', AWS_ENDPOINT_URL_S3: 'http://s3local:4566' })).toBe('http://s3local:4566');
+    expect(awsEndpointOverride(aws, { AWS_ENDPOINT_URL: 'http://general:1' })).toBe('http://general:1');
+    expect(awsEndpointOverride(aws, { AWS_ENDPOINT_URL_S3: '' })).toBeUndefined();
+  });
+
+  it("never replace another service's endpoint", () => {
+    expect(awsEndpointOverride(spaces, { AWS_ENDPOINT_URL_S3: 'http://s3local:4566' })).toBeUndefined();
+    expect(awsEndpointOverride({ endpoint: 'https://acct.r2.cloudflarestorage.com' }, { AWS_ENDPOINT_URL: 'http://x' })).toBeUndefined();
+  });
+
+  it('give the target the stand-in, in path style unless --path-style says otherwise', () => {
+    const bucket = { role: 'media', bucket: 'b', region: 'us-east-1', ...aws } as BucketOutput;
+    const previous = process.env.AWS_ENDPOINT_URL_S3;
+    process.env.AWS_ENDPOINT_URL_S3 = 'http://s3local:4566/';
+    try {
+      expect(targetOf(bucket, usePathStyle(undefined, bucket, () => undefined))).toEqual({ bucket: 'b', region: 'us-east-1', endpoint: 'http://s3local:4566', pathStyle: true });
+      expect(usePathStyle(false, bucket, () => undefined)).toBe(false);
+    } finally {
+      if (previous === undefined) delete process.env.AWS_ENDPOINT_URL_S3;
+      else process.env.AWS_ENDPOINT_URL_S3 = previous;
+    }
   });
 });
