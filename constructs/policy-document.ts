@@ -115,8 +115,9 @@ export interface PrefixGrant {
 }
 
 /**
- * Least privilege for an app on one grant: list the prefix, read/write/delete its objects, and
- * use the bucket's KMS key when there is one. `n` numbers the Sids, which IAM wants unique.
+ * Least privilege for an app on one grant: list the prefix, read the bucket's region,
+ * read/write/delete its objects, and use the bucket's KMS key when there is one. `n` numbers the
+ * Sids, which IAM wants unique.
  *
  * Listing is limited to keys under `<prefix>/`. The bare `<prefix>` is left out on purpose: a
  * listing with Prefix=`prod` would also name the keys of `prod-archive/`. django-storages always
@@ -133,6 +134,8 @@ export function prefixReadWriteStatements(grant: PrefixGrant, n: number): Identi
       Resource: grant.bucketArn,
       ...(grant.prefix === '' ? {} : { Condition: { StringLike: { 's3:prefix': [`${grant.prefix}/*`] } } }),
     },
+    // The bucket's region, which verify and the AWS CLI ask for; s3:ListBucket does not include it.
+    { Sid: `LocationGrant${n}`, Effect: 'Allow', Action: 's3:GetBucketLocation', Resource: grant.bucketArn },
     {
       Sid: `ObjectsGrant${n}`,
       Effect: 'Allow',

@@ -2,7 +2,7 @@
  * How the tools reach a bucket: the S3 client, object URLs for anonymous and CDN requests, and
  * which credentials to use.
  */
-import { S3Client } from '@aws-sdk/client-s3';
+import { HeadBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import type { BucketOutput, CredentialsOutput, KeyPair, StackOutputs } from './outputs';
 
 export interface S3Target {
@@ -131,4 +131,14 @@ function completeKey(key: CredentialsOutput | undefined, suppliedSecret: Supplie
   if (key.secretAccessKey !== undefined) return { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey, source: 'the credentials output' };
   const secret = suppliedSecret();
   return secret === undefined ? undefined : { accessKeyId: key.accessKeyId, secretAccessKey: secret.value, source: `the credentials output and ${secret.source}` };
+}
+
+/**
+ * The first request a key scoped to a prefix may make of its bucket: a one-key listing of
+ * `<prefix>/`, or HeadBucket for a key of the whole bucket. HeadBucket is authorised as an
+ * unconditioned s3:ListBucket, which AWS refuses a key whose listing is limited by `s3:prefix`.
+ */
+export async function reachBucket(client: S3Client, bucket: string, prefix: string): Promise<void> {
+  if (prefix === '') await client.send(new HeadBucketCommand({ Bucket: bucket }));
+  else await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: `${prefix.replace(/\/+$/, '')}/`, MaxKeys: 1 }));
 }

@@ -92,6 +92,7 @@ describe('IamCredentials, managed', () => {
   test('may list and use the whole bucket for an empty prefix', () => {
     expect(policyOf(synthCredentials({ grants: [{ bucketName: 'shop-media', bucketArn: MEDIA, prefix: '' }] })).Statement).toEqual([
       { Sid: 'ListGrant1', Effect: 'Allow', Action: 's3:ListBucket', Resource: MEDIA },
+      { Sid: 'LocationGrant1', Effect: 'Allow', Action: 's3:GetBucketLocation', Resource: MEDIA },
       { Sid: 'ObjectsGrant1', Effect: 'Allow', Action: OBJECT_ACTIONS, Resource: `${MEDIA}/*` },
     ]);
   });
@@ -107,8 +108,10 @@ describe('IamCredentials, managed', () => {
     }));
     expect(policy.Statement.map((s) => [s.Sid, s.Resource])).toEqual([
       ['ListGrant1', MEDIA],
+      ['LocationGrant1', MEDIA],
       ['ObjectsGrant1', `${MEDIA}/prod/*`],
       ['ListGrant2', 'arn:aws:s3:::shop-backups'],
+      ['LocationGrant2', 'arn:aws:s3:::shop-backups'],
       ['ObjectsGrant2', 'arn:aws:s3:::shop-backups/prod/db/*'],
     ]);
   });

@@ -46,6 +46,7 @@ describe('the ultamine layout (AWS S3 + CloudFront, Koyeb)', () => {
     const policy = policyOf(onlyResource(prod, 'aws_iam_user_policy'));
     expect(policy.Statement.map((s) => s.Resource)).toEqual([
       ref('aws_s3_bucket', 'MediaBucket', 'arn'),
+      ref('aws_s3_bucket', 'MediaBucket', 'arn'),
       expect.stringMatching(/^\$\{aws_s3_bucket\.MediaBucket_[0-9A-F]{8}\.arn\}\/\*$/),
     ]);
     expect(Object.keys(parse(prod).resource?.aws_iam_access_key ?? {})).toEqual([expect.stringMatching(/^Credentials_Key1_[0-9A-F]{8}$/)]);

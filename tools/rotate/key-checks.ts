@@ -1,11 +1,15 @@
 /** What a rotation needs to know of a key: that it reads and writes the prefix, or that it is refused. */
 import { randomBytes } from 'node:crypto';
-import { DeleteObjectCommand, GetObjectCommand, HeadBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { joinPrefix } from '../../facts/rules';
 import type { BucketOutput } from '../outputs';
+import { reachBucket } from '../s3-target';
 
-/** Errors a service answers a key it does not accept with (as opposed to a network failure). */
-const REFUSALS = new Set(['InvalidAccessKeyId', 'SignatureDoesNotMatch', 'AccessDenied', 'Forbidden', 'InvalidClientTokenId']);
+/**
+ * What a service answers a key it does not know (deleted, or never made). AccessDenied is not
+ * one: it is the answer to a key that exists but may not do what it asked.
+ */
+const REFUSALS = new Set(['InvalidAccessKeyId', 'SignatureDoesNotMatch', 'InvalidClientTokenId']);
 
 function describe(error: unknown): { readonly name: string; readonly status?: number; readonly text: string } {
   const e = error as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
@@ -40,12 +44,12 @@ export async function keyIsRefused(client: S3Client, bucket: BucketOutput, waitM
     for (;;) {
       let detail: string;
       try {
-        await client.send(new HeadBucketCommand({ Bucket: bucket.bucket }));
-        detail = `HeadBucket ${bucket.bucket} still succeeds`;
+        await reachBucket(client, bucket.bucket, bucket.prefix);
+        detail = `${bucket.bucket} still answers it`;
       } catch (error) {
         const answer = describe(error);
-        if (REFUSALS.has(answer.name) || answer.status === 403) return { refused: true, detail: answer.text };
-        detail = answer.text;
+        if (REFUSALS.has(answer.name)) return { refused: true, detail: answer.text };
+        detail = `still known: ${answer.text}`;
       }
       if (Date.now() >= deadline) return { refused: false, detail };
       await new Promise((resolve) => setTimeout(resolve, 2000));

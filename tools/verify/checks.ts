@@ -9,7 +9,6 @@ import {
   DeleteObjectCommand,
   GetBucketLocationCommand,
   GetObjectCommand,
-  HeadBucketCommand,
   type ObjectCannedACL,
   PutObjectCommand,
   type S3Client,
@@ -18,7 +17,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { joinPrefix } from '../../facts/rules';
 import type { BucketOutput, CorsRuleOutput } from '../outputs';
 import { regionOfEndpoint } from '../../facts/endpoints';
-import { joinUrl, originUrl, type S3Target } from '../s3-target';
+import { joinUrl, originUrl, reachBucket, type S3Target } from '../s3-target';
 import { isMissingBucket } from '../s3-errors';
 import { judgePreflight, preflightProbes } from './cors';
 
@@ -100,7 +99,7 @@ export async function runBucketChecks(options: BucketChecksOptions): Promise<Che
   let missing = false;
   const reachable = await check(CHECKS.credentials, async () => {
     try {
-      await client.send(new HeadBucketCommand({ Bucket: target.bucket }));
+      await reachBucket(client, target.bucket, bucket.prefix);
     } catch (error) {
       // A missing bucket is not a credentials problem: saying so sends the operator to deploy
       // (or to the name and endpoint), not to the keys.
@@ -111,7 +110,7 @@ export async function runBucketChecks(options: BucketChecksOptions): Promise<Che
       }
       throw error;
     }
-    return `HeadBucket ${target.bucket} at ${target.endpoint} with ${options.credentialsSource}`;
+    return `${bucket.prefix === '' ? 'HeadBucket' : `ListObjectsV2 ${bucket.prefix}/`} ${target.bucket} at ${target.endpoint} with ${options.credentialsSource}`;
   });
   if (!reachable) {
     for (const name of [CHECKS.region, CHECKS.canary, CHECKS.publicOrigin, CHECKS.publicCdn, CHECKS.privateOrigin, CHECKS.privateCdn, CHECKS.presigned]) {
