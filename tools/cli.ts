@@ -17,6 +17,7 @@ import { bumpGenerationFile } from './ci/bump-generation';
 import { compareStacks, readSynthesizedStacks } from './ci/changed-stacks';
 import { formatGuardReport, guardPlan, plannedLosses, readPlan } from './ci/plan-guard';
 import { allStacks, githubOutputs, listStacks } from './ci/stacks';
+import { type CdnTarget, parseCdnTarget } from './migrate/cdn';
 import { DEFAULT_CACHE_CONTROL, DEFAULT_STATIC_PREFIXES } from './migrate/plan';
 import { parseSize } from './table';
 
@@ -35,6 +36,26 @@ function nonNegativeInteger(value: string): number {
 function size(value: string): number {
   try {
     return parseSize(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+}
+
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a number > 0');
+  return n;
+}
+
+function nonNegativeNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('must be a number ≥ 0');
+  return n;
+}
+
+function cdnTarget(value: string): CdnTarget {
+  try {
+    return parseCdnTarget(value);
   } catch (error) {
     throw new InvalidArgumentError((error as Error).message);
   }
@@ -99,10 +120,20 @@ function buildProgram(): Command {
     .option('--into <prefix>', "sub-prefix under the environment's prefix, e.g. media")
     .addOption(pathStyleOption())
     .addOption(credentialsOption())
-    .option('--concurrency <n>', 'files in flight', positiveInteger, 8)
+    .option('--concurrency <n>', 'files in flight', positiveInteger, 16)
     .addOption(new Option('--multipart-threshold <size>', 'upload files this large in parts').argParser(size).default(parseSize('64MiB'), '64MiB'))
     .addOption(new Option('--part-size <size>', 'multipart part size (≥ 5MiB)').argParser(size).default(parseSize('16MiB'), '16MiB'))
-    .option('--multipart-concurrency <n>', 'multipart uploads in flight (each buffers 4 parts)', positiveInteger, 2)
+    .option('--multipart-concurrency <n>', 'multipart uploads in flight', positiveInteger, 2)
+    .option('--part-concurrency <n>', 'parts of one multipart upload in flight (each buffers one part)', positiveInteger, 4)
+    .option('--request-timeout <seconds>', 'longest a request without a large body may take', positiveNumber, 60)
+    .option('--stall-timeout <seconds>', 'abort a request when no byte moves either way for this long', positiveNumber, 30)
+    .option('--retry-for <seconds>', 'keep retrying while the service fails, up to this long without one success; then stop (rerun to continue)', positiveNumber, 120)
+    .option('--checksum', 'hash every file again instead of trusting the checksum cache')
+    .option('--state-dir <dir>', 'checksum cache and multipart journal (default: ~/.cache/cdktf-media-storage/migrate/<destination>)')
+    .addOption(new Option('--cdn <cdn>', 'purge this CDN after the copy: spaces:<CDN endpoint id> (DigitalOcean API, $DIGITALOCEAN_TOKEN) or cloudfront:<distribution id>').argParser(cdnTarget))
+    .addOption(new Option('--purge <what>', 'what the CDN purge covers: public objects replaced or deleted, also new ones (for a CDN that cached a 404), or nothing').choices(['changed', 'all', 'none']).default('changed'))
+    .option('--list-uploads', 'list incomplete multipart uploads under the destination, then exit')
+    .option('--abort-uploads <hours>', 'abort incomplete multipart uploads under the destination started this many hours ago or more (0: all), then exit', nonNegativeNumber)
     .option('--cache-control-public <value>', 'Cache-Control of public media', DEFAULT_CACHE_CONTROL.public)
     .option('--cache-control-static <value>', 'Cache-Control of static files', DEFAULT_CACHE_CONTROL.static)
     .option('--cache-control-private <value>', 'Cache-Control of private files', DEFAULT_CACHE_CONTROL.private)
@@ -111,12 +142,14 @@ function buildProgram(): Command {
     .option('--delete', 'delete objects under the destination that have no local file (only after a complete copy)')
     .option('--force', 'upload even files that are already there')
     .option('--max-uploads <n>', 'stop after this many uploads (resume with another run)', positiveInteger)
-    .option('--no-progress', 'no progress bar')
+    .option('--no-progress', 'no progress line (it is shown on stderr when stderr is a terminal)')
     .option('--verbose', 'one line per file')
     .option('--json', 'print the summary as JSON')
     .action((stack: string, dir: string, options) =>
-      exitWith(async () =>
-        (await import('./migrate/command')).migrateCommand(stack, dir, {
+      exitWith(() =>
+        // require, not import(): npm run migrate-media loads the tools through scripts/register-ts.cjs
+        // (a CommonJS hook, half tsx's start-up time and memory), which import() would bypass.
+        (require('./migrate/command') as typeof import('./migrate/command')).migrateCommand(stack, dir, {
           ...options,
           cacheControl: { public: options.cacheControlPublic, static: options.cacheControlStatic, private: options.cacheControlPrivate },
         }),

@@ -2,7 +2,7 @@
  * How the tools reach a bucket: the S3 client, object URLs for anonymous and CDN requests, and
  * which credentials to use.
  */
-import { S3Client } from '@aws-sdk/client-s3';
+import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import type { BucketOutput, CredentialsOutput, StackOutputs } from './outputs';
 
 export interface S3Target {
@@ -35,7 +35,8 @@ export function targetOf(bucket: BucketOutput, pathStyle: boolean): S3Target {
   return { bucket: bucket.bucket, region: bucket.region, endpoint: bucket.endpoint.replace(/\/+$/, ''), pathStyle };
 }
 
-export function s3Client(target: S3Target, credentials: CredentialsOutput): S3Client {
+/** `overrides`: e.g. a migration's own retry policy and timeouts (maxAttempts 1, requestHandler). */
+export function s3Client(target: S3Target, credentials: CredentialsOutput, overrides: Partial<S3ClientConfig> = {}): S3Client {
   return new S3Client({
     endpoint: target.endpoint,
     region: target.region,
@@ -46,6 +47,7 @@ export function s3Client(target: S3Target, credentials: CredentialsOutput): S3Cl
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
     maxAttempts: 4,
+    ...overrides,
   });
 }
 
