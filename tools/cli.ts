@@ -105,6 +105,7 @@ function buildProgram(): Command {
     .addOption(credentialsOption())
     .option('--timeout <seconds>', 'per HTTP request', positiveInteger, 15)
     .option('--cdn-wait <seconds>', 'retry the CDN read this long (a CDN the deploy just created may need a minute)', nonNegativeInteger, 0)
+    .option('--cdn-path <path...>', 'also check that the CDN serves these objects (paths under the prefix) as the bucket holds them now, e.g. after migrate-media replaced them')
     .option('--json', 'print the results as JSON')
     // Commands load their modules on use: the AWS SDK alone takes half a second to load.
     .action((stack: string, options) => exitWith(async () => (await import('./verify/command')).verifyCommand(stack, options)));

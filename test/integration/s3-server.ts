@@ -43,6 +43,8 @@ async function freePort(): Promise<number> {
 export interface S3Server {
   readonly endpoint: string;
   readonly client: S3Client;
+  /** moto's log: one line per request it answered (the benchmark counts requests from it). */
+  readonly logFile: string;
   stop(): Promise<void>;
 }
 
@@ -87,6 +89,7 @@ export async function startS3Server(): Promise<S3Server> {
   return {
     endpoint,
     client,
+    logFile,
     async stop() {
       client.destroy();
       if (child.exitCode !== null) return;

@@ -58,7 +58,9 @@ export interface PurgeRequest {
  * kept, so everything under `root` goes. `basePath`: the CDN's path for the bucket root
  * (CloudFront serves the bucket at `/`; a path when the CDN URL has one).
  */
-export function purgeRequest(target: CdnTarget, keys: readonly string[], overflow: boolean, root: string, basePath = ''): PurgeRequest {
+export function purgeRequest(target: CdnTarget, changed: readonly string[], overflow: boolean, root: string, basePath = ''): PurgeRequest {
+  // Sorted: uploads finish in any order, and the same change should make the same request.
+  const keys = [...new Set(changed)].sort();
   const all = root === '' ? '*' : `${root}/*`;
   if (target.kind === 'spaces') {
     const paths = overflow ? [all] : keys.length <= SPACES_FILES_PER_REQUEST ? [...keys] : collapse(keys, SPACES_WILDCARDS);

@@ -3,17 +3,16 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { statSync } from 'node:fs';
 import { setMaxListeners } from 'node:events';
-import { AbortMultipartUploadCommand, ListMultipartUploadsCommand, type ListMultipartUploadsCommandOutput, type S3Client } from '@aws-sdk/client-s3';
-import { configPath } from '../../config/load';
+import type { ListMultipartUploadsCommandOutput, S3Client } from '@aws-sdk/client-s3';
 import { type BucketOutput, readStackOutputs, selectBucket } from '../outputs';
 import { type CredentialsChoice, originUrl, resolveCredentials, s3Client, type S3Target, targetOf, usePathStyle } from '../s3-target';
-import { bucketOf, loadEnvironment } from '../stack-config';
 import { formatBytes, formatTable } from '../table';
 import { type CdnTarget, purge, purgeEnvironment, purgeRequest } from './cdn';
 import { type CacheControls, DEFAULT_STATIC_PREFIXES, destinationRoot } from './plan';
 import { formatDuration, Progress } from './progress';
-import { ObjectPutter } from './put-object';
+import { LeanS3 } from './lean-client';
 import { RetryPolicy } from './retry';
+import { s3Sdk } from './sdk';
 import { type MigrationEvent, type MigrationSummary, migrate } from './run';
 import { defaultStateDir, MigrationState } from './state';
 import { walkFiles } from './walk';
@@ -126,12 +125,17 @@ function describeEvent(event: MigrationEvent, dryRun: boolean): string {
  * The clients a migration uses, sharing keep-alive connections: the SDK's (no retries of its
  * own: the policy retries) and the lean PUT client, both with request and stall timeouts.
  */
-function migrationClients(target: S3Target, credentials: { accessKeyId: string; secretAccessKey: string }, options: MigrateOptions): { client: S3Client; putter: ObjectPutter } {
+function migrationClients(
+  target: S3Target,
+  credentials: { accessKeyId: string; secretAccessKey: string },
+  options: MigrateOptions,
+): { s3: () => S3Client; lean: LeanS3; destroy: () => void } {
   const sockets = options.concurrency + options.multipartConcurrency * options.partConcurrency + 2;
   const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: sockets });
   const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: sockets });
-  const putter = new ObjectPutter({ target, credentials, httpAgent, httpsAgent, stallTimeoutMs: options.stallTimeout * 1000 });
-  const client = s3Client(target, credentials, {
+  const lean = new LeanS3({ target, credentials, httpAgent, httpsAgent, stallTimeoutMs: options.stallTimeout * 1000 });
+  let client: S3Client | undefined;
+  const create = () => s3Client(target, credentials, {
     maxAttempts: 1,
     requestHandler: {
       connectionTimeout: options.requestTimeout * 1000,
@@ -144,7 +148,25 @@ function migrationClients(target: S3Target, credentials: { accessKeyId: string; 
       httpsAgent,
     },
   });
-  return { client, putter };
+  return {
+    s3: () => (client ??= create()),
+    lean,
+    destroy: () => {
+      client?.destroy();
+      httpAgent.destroy();
+      httpsAgent.destroy();
+    },
+  };
+}
+
+/**
+ * The config's forcePathStyle for the bucket, read only when the outputs do not say: loading the
+ * config (YAML, schema) is not needed otherwise.
+ */
+function configSaysPathStyle(stack: string, role: string, config: string | undefined): boolean | undefined {
+  const { configPath } = require('../../config/load') as typeof import('../../config/load');
+  const { bucketOf, loadEnvironment } = require('../stack-config') as typeof import('../stack-config');
+  return bucketOf(loadEnvironment(configPath(config), stack), role)?.service?.forcePathStyle;
 }
 
 /** Whether public objects are served by a CDN in front of the bucket (not by the origin itself). */
@@ -163,6 +185,7 @@ async function staleUploads(client: S3Client, bucket: string, root: string, opti
   let aborted = 0;
   let failed = 0;
   const cutoff = options.abortUploads === undefined ? undefined : Date.now() - options.abortUploads * 3600_000;
+  const { AbortMultipartUploadCommand, ListMultipartUploadsCommand } = s3Sdk();
   let page: ListMultipartUploadsCommandOutput | undefined;
   do {
     page = await client.send(
@@ -217,15 +240,15 @@ export async function migrateCommand(stack: string, dir: string, options: Migrat
   const root = destinationRoot(bucket.prefix, options.into);
   const dryRun = options.dryRun ?? false;
   const rerun = options.rerun ?? rerunCommand();
-  const pathStyle = usePathStyle(options.pathStyle, bucket, () => bucketOf(loadEnvironment(configPath(options.config), stack), bucket.role)?.service?.forcePathStyle);
+  const pathStyle = usePathStyle(options.pathStyle, bucket, () => configSaysPathStyle(stack, bucket.role, options.config));
   const target = targetOf(bucket, pathStyle);
-  const { client, putter } = migrationClients(target, credentials, options);
+  const clients = migrationClients(target, credentials, options);
 
   if (options.listUploads === true || options.abortUploads !== undefined) {
     try {
-      return await staleUploads(client, bucket.bucket, root, options);
+      return await staleUploads(clients.s3(), bucket.bucket, root, options);
     } finally {
-      client.destroy();
+      clients.destroy();
     }
   }
 
@@ -266,8 +289,8 @@ export async function migrateCommand(stack: string, dir: string, options: Migrat
   let summary: MigrationSummary | undefined;
   try {
     summary = await migrate({
-      client,
-      putter,
+      s3: clients.s3,
+      lean: clients.lean,
       bucket: bucket.bucket,
       dir,
       root,
@@ -318,20 +341,28 @@ export async function migrateCommand(stack: string, dir: string, options: Migrat
     progress?.stop();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    client.destroy();
+    clients.destroy();
     await state.close(summary?.complete ?? false);
   }
 
   const purgeOutcome = dryRun || options.purge === 'none' ? undefined : await purgeCdn(summary, bucket, target, root, options);
   if (options.json) {
     const { purge: changed, ...rest } = summary;
-    console.log(JSON.stringify({ stack, role: bucket.role, bucket: bucket.bucket, root, ...rest, cdnPurge: { changedKeys: changed.keys.length, overflow: changed.overflow, ...purgeOutcome } }, null, 2));
+    console.log(
+      JSON.stringify({ stack, role: bucket.role, bucket: bucket.bucket, root, ...rest, peakRssMb: peakRssMb(), cdnPurge: { changedKeys: changed.keys.length, overflow: changed.overflow, ...purgeOutcome } }, null, 2),
+    );
   } else {
     log(renderSummary(summary, rerun));
+    log(`  memory    ${peakRssMb()} MB at most (resident)`);
     if (purgeOutcome !== undefined) log(`  cdn       ${purgeOutcome.text}`);
   }
   if (summary.stopped === 'interrupted') return 130;
   return summary.failed > 0 || summary.stopped === 'unreachable' ? 1 : 0;
+}
+
+/** The process's peak resident memory so far. */
+function peakRssMb(): number {
+  return Math.round(process.resourceUsage().maxRSS / 1024);
 }
 
 interface PurgeReport {

@@ -3,10 +3,11 @@
  * the local walk, which yields files in the same order (UTF-8 byte order of the key). Memory holds
  * the current page and the next one, fetched while the current one is used.
  */
-import { ListObjectsV2Command, type ListObjectsV2CommandOutput } from '@aws-sdk/client-s3';
+import type { ListPage } from './lean-client';
 import type { RemoteFacts } from './plan';
 
-export type SendList = (command: ListObjectsV2Command) => Promise<ListObjectsV2CommandOutput>;
+/** Sends one ListObjectsV2 request: the page after `token` (the first page without one). */
+export type ListFn = (token: string | undefined) => Promise<ListPage>;
 
 interface Page {
   readonly keys: Buffer[];
@@ -29,11 +30,7 @@ export class RemoteListing {
   /** Set when the service listed keys out of byte order (the join then misses some objects). */
   unordered = false;
 
-  constructor(
-    private readonly send: SendList,
-    private readonly bucket: string,
-    private readonly prefix: string,
-  ) {}
+  constructor(private readonly list: ListFn) {}
 
   /** Sends the first request; awaiting it tells early whether the bucket answers at all. */
   async start(): Promise<void> {
@@ -43,20 +40,17 @@ export class RemoteListing {
 
   private async fetch(token: string | undefined): Promise<Page> {
     this.requests += 1;
-    const out = await this.send(
-      new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.prefix === '' ? undefined : this.prefix, ContinuationToken: token, MaxKeys: 1000 }),
-    );
+    const out = await this.list(token);
     const keys: Buffer[] = [];
     const facts: RemoteFacts[] = [];
-    for (const object of out.Contents ?? []) {
-      if (object.Key === undefined) continue;
-      const key = Buffer.from(object.Key);
+    for (const object of out.objects) {
+      const key = Buffer.from(object.key);
       if (this.lastListed !== undefined && Buffer.compare(key, this.lastListed) <= 0) this.unordered = true;
       this.lastListed = key;
       keys.push(key);
-      facts.push({ size: object.Size ?? -1, etag: object.ETag });
+      facts.push({ size: object.size, etag: object.etag });
     }
-    return { keys, facts, next: out.IsTruncated === true ? out.NextContinuationToken : undefined };
+    return { keys, facts, next: out.nextToken };
   }
 
   /** True when the cursor stands on a listed object; false at the end of the listing. */

@@ -171,10 +171,11 @@ export const MAX_KEY_BYTES = 1024;
 export function keyProblem(key: string): string | undefined {
   const bytes = Buffer.byteLength(key);
   if (bytes > MAX_KEY_BYTES) return `the key would be ${bytes} bytes, over S3's limit of ${MAX_KEY_BYTES}; shorten the path`;
-  const control = /[\u0000-\u001f\u007f\ufffe\uffff]/.exec(key);
-  if (control !== null) {
-    const code = control[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
-    return `the name contains the control character U+${code}, which S3 listings (XML 1.0) cannot carry; rename it`;
+  for (const char of key) {
+    const code = char.codePointAt(0)!;
+    if (code < 0x20 || code === 0x7f || code === 0xfffe || code === 0xffff) {
+      return `the name contains the control character U+${code.toString(16).toUpperCase().padStart(4, '0')}, which S3 listings (XML 1.0) cannot carry; rename it`;
+    }
   }
   return undefined;
 }

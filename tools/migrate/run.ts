@@ -7,7 +7,7 @@
  */
 import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DeleteObjectCommand, HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { lookup as mimeLookup } from 'mime-types';
 import { digestFile, partSizeFor } from './checksum';
 import { RemoteListing } from './listing';
@@ -30,15 +30,17 @@ import {
 } from './plan';
 import { forEachConcurrently, Semaphore } from './pool';
 import { describeError, type RetryPolicy, ServiceGone } from './retry';
-import type { ObjectPutter } from './put-object';
+import type { LeanS3 } from './lean-client';
+import { s3Sdk } from './sdk';
 import type { MigrationState } from './state';
 import { abortUpload, type UploadContext, uploadFile } from './upload';
 import { type IgnoredEntry, type LocalFile, walkFiles, type WalkProblem } from './walk';
 
 export interface MigrationOptions {
-  readonly client: S3Client;
-  /** Sends the PUTs of objects and parts (the SDK's client sends the rest). */
-  readonly putter: ObjectPutter;
+  /** The SDK's client, for the rare requests; created on first use. */
+  readonly s3: () => S3Client;
+  /** Sends the listings and the PUTs of objects and parts. */
+  readonly lean: LeanS3;
   readonly bucket: string;
   /** Local directory to copy. */
   readonly dir: string;
@@ -134,7 +136,7 @@ function contentTypeOf(relative: string): string {
 
 export async function migrate(options: MigrationOptions): Promise<MigrationSummary> {
   const started = Date.now();
-  const { client, bucket, retry, state } = options;
+  const { s3, lean, bucket, retry, state } = options;
   const emit = options.onEvent ?? (() => {});
   const requests: Record<string, number> = {};
   const count = (kind: string) => {
@@ -167,13 +169,11 @@ export async function migrate(options: MigrationOptions): Promise<MigrationSumma
 
   // The first listing page doubles as the check that the bucket answers: a missing bucket or
   // wrong credentials stop the run before anything is read.
-  const listing = new RemoteListing(
-    (command) => retry.run(`ListObjectsV2 ${prefix}`, () => {
+  const listing = new RemoteListing((token) =>
+    retry.run(`ListObjectsV2 ${prefix}`, () => {
       count('ListObjectsV2');
-      return client.send(command, { abortSignal: options.abortSignal, requestTimeout: options.requestTimeoutMs });
+      return lean.list(prefix, token, options.requestTimeoutMs, options.abortSignal);
     }, options.abortSignal),
-    bucket,
-    prefix,
   );
   try {
     await listing.start();
@@ -182,8 +182,8 @@ export async function migrate(options: MigrationOptions): Promise<MigrationSumma
   }
 
   const uploads: UploadContext = {
-    client,
-    putter: options.putter,
+    s3,
+    lean,
     bucket,
     retry,
     multipartThreshold: options.multipartThreshold,
@@ -210,7 +210,7 @@ export async function migrate(options: MigrationOptions): Promise<MigrationSumma
   const storedSha256 = async (key: string): Promise<string | undefined> => {
     const head = await retry.run(`HEAD ${key}`, () => {
       count('HeadObject');
-      return client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: options.abortSignal, requestTimeout: options.requestTimeoutMs });
+      return s3().send(new (s3Sdk().HeadObjectCommand)({ Bucket: bucket, Key: key }), { abortSignal: options.abortSignal, requestTimeout: options.requestTimeoutMs });
     }, options.abortSignal);
     return head.Metadata?.[CHECKSUM_METADATA_KEY];
   };
@@ -354,24 +354,22 @@ async function deleteExtraObjects(
   fail: (key: string, bytes: number, reason: string) => void,
   purge: (key: string) => void,
 ): Promise<number> {
-  const { client, bucket, root, retry } = options;
+  const { s3, lean, bucket, root, retry } = options;
   let deleted = 0;
   async function* extras(): AsyncGenerator<string> {
     let token: string | undefined;
     do {
       const page = await retry.run(`ListObjectsV2 ${root}/`, () => {
         count('ListObjectsV2');
-        return client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: `${root}/`, ContinuationToken: token }), { abortSignal: options.abortSignal, requestTimeout: options.requestTimeoutMs });
+        return lean.list(`${root}/`, token, options.requestTimeoutMs, options.abortSignal);
       }, options.abortSignal);
-      for (const object of page.Contents ?? []) {
-        const key = object.Key;
-        if (key === undefined) continue;
+      for (const { key } of page.objects) {
         const relative = relativePathOfKey(root, key);
         if (relative === undefined) continue;
         if (isPlainRelativePath(relative) && (await exists(join(options.dir, ...relative.split('/'))))) continue;
         yield key;
       }
-      token = page.IsTruncated === true ? page.NextContinuationToken : undefined;
+      token = page.nextToken;
     } while (token !== undefined);
   }
   await forEachConcurrently(extras(), options.concurrency, async (key) => {
@@ -381,7 +379,7 @@ async function deleteExtraObjects(
       if (!options.dryRun) {
         await retry.run(`DELETE ${key}`, () => {
           count('DeleteObject');
-          return client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: options.abortSignal, requestTimeout: options.requestTimeoutMs });
+          return s3().send(new (s3Sdk().DeleteObjectCommand)({ Bucket: bucket, Key: key }), { abortSignal: options.abortSignal, requestTimeout: options.requestTimeoutMs });
         }, options.abortSignal);
         purge(key);
       }

@@ -10,29 +10,26 @@
  *   aborted on failure, so no parts are left behind.
  *
  * Every request goes through the one retry policy; none is retried by the SDK. PUTs of objects
- * and parts go through the lean signed client (put-object.ts), the rest through the SDK.
+ * and parts go through the lean signed client (lean-client.ts), the rest through the SDK.
  */
 import { createReadStream } from 'node:fs';
 import { type FileHandle, open, readFile } from 'node:fs/promises';
 import { Transform } from 'node:stream';
-import {
-  AbortMultipartUploadCommand,
-  CompleteMultipartUploadCommand,
-  CreateMultipartUploadCommand,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { digestBuffer, type FileDigests, partSizeFor, StreamingDigest } from './checksum';
 import type { UploadHeaders } from './plan';
-import type { ObjectPutter } from './put-object';
+import type { LeanS3 } from './lean-client';
 import type { RetryPolicy } from './retry';
+import { s3Sdk } from './sdk';
 import type { MigrationState } from './state';
 
 /** Files up to this size are read whole: small enough that `concurrency` of them fit in memory. */
 export const IN_MEMORY_BYTES = 1024 * 1024;
 
 export interface UploadContext {
-  readonly client: S3Client;
-  readonly putter: ObjectPutter;
+  /** The SDK's client, created on first use. */
+  readonly s3: () => S3Client;
+  readonly lean: LeanS3;
   readonly bucket: string;
   readonly retry: RetryPolicy;
   /** Files from this size go up in parts. */
@@ -103,7 +100,7 @@ async function putFromMemory(ctx: UploadContext, file: FileToUpload): Promise<Up
     `PUT ${file.key}`,
     () => {
       ctx.count('PutObject');
-      return ctx.putter.put({ key: file.key, headers, body, contentLength: body.length, timeoutMs: timeoutFor(ctx, body.length), signal: ctx.abortSignal });
+      return ctx.lean.put({ key: file.key, headers, body, contentLength: body.length, timeoutMs: timeoutFor(ctx, body.length), signal: ctx.abortSignal });
     },
     ctx.abortSignal,
   );
@@ -133,7 +130,7 @@ async function putStreamed(ctx: UploadContext, file: FileToUpload): Promise<Uplo
         });
         return createReadStream(file.path, { highWaterMark: 256 * 1024 }).on('error', (error) => hashing.destroy(error)).pipe(hashing);
       };
-      return ctx.putter.put({ key: file.key, headers, body, contentLength: file.size, timeoutMs: 0, signal: ctx.abortSignal });
+      return ctx.lean.put({ key: file.key, headers, body, contentLength: file.size, timeoutMs: 0, signal: ctx.abortSignal });
     },
     ctx.abortSignal,
   );
@@ -162,7 +159,7 @@ async function uploadInParts(ctx: UploadContext, file: FileToUpload): Promise<Up
       `CreateMultipartUpload ${file.key}`,
       () => {
         ctx.count('CreateMultipartUpload');
-        return ctx.client.send(new CreateMultipartUploadCommand({ Bucket: ctx.bucket, Key: file.key, ...file.headers }), sendOptions(ctx, 0));
+        return ctx.s3().send(new (s3Sdk().CreateMultipartUploadCommand)({ Bucket: ctx.bucket, Key: file.key, ...file.headers }), sendOptions(ctx, 0));
       },
       ctx.abortSignal,
     );
@@ -187,7 +184,7 @@ async function uploadInParts(ctx: UploadContext, file: FileToUpload): Promise<Up
           `UploadPart ${file.key} #${part}`,
           () => {
             ctx.count('UploadPart');
-            return ctx.putter.put({
+            return ctx.lean.put({
               key: file.key,
               query: { partNumber: String(part), uploadId: id },
               headers: {},
@@ -216,8 +213,8 @@ async function uploadInParts(ctx: UploadContext, file: FileToUpload): Promise<Up
       `CompleteMultipartUpload ${file.key}`,
       () => {
         ctx.count('CompleteMultipartUpload');
-        return ctx.client.send(
-          new CompleteMultipartUploadCommand({
+        return ctx.s3().send(
+          new (s3Sdk().CompleteMultipartUploadCommand)({
             Bucket: ctx.bucket,
             Key: file.key,
             UploadId: id,
@@ -244,12 +241,12 @@ async function uploadInParts(ctx: UploadContext, file: FileToUpload): Promise<Up
  * gone), the upload stays in the state and the next run aborts it.
  */
 export async function abortUpload(
-  ctx: Pick<UploadContext, 'client' | 'bucket' | 'retry' | 'state' | 'requestTimeoutMs' | 'count'>,
+  ctx: Pick<UploadContext, 's3' | 'bucket' | 'retry' | 'state' | 'requestTimeoutMs' | 'count'>,
   key: string, uploadId: string): Promise<boolean> {
   try {
     await ctx.retry.run(`AbortMultipartUpload ${key}`, () => {
       ctx.count('AbortMultipartUpload');
-      return ctx.client.send(new AbortMultipartUploadCommand({ Bucket: ctx.bucket, Key: key, UploadId: uploadId }), { requestTimeout: ctx.requestTimeoutMs });
+      return ctx.s3().send(new (s3Sdk().AbortMultipartUploadCommand)({ Bucket: ctx.bucket, Key: key, UploadId: uploadId }), { requestTimeout: ctx.requestTimeoutMs });
     });
   } catch (error) {
     // Already gone (completed, aborted, or expired by a lifecycle rule): nothing left to bill.

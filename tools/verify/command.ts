@@ -5,7 +5,7 @@ import { readStackOutputs, selectBucket, type BucketOutput, type CorsRuleOutput 
 import { type CredentialsChoice, resolveCredentials, s3Client, targetOf, usePathStyle } from '../s3-target';
 import { bucketOf, loadEnvironment } from '../stack-config';
 import { formatTable } from '../table';
-import { type BucketChecksOptions, type CheckResult, runBucketChecks } from './checks';
+import { type BucketChecksOptions, type CheckResult, runBucketChecks, runCdnPathChecks } from './checks';
 
 export interface VerifyOptions {
   readonly outputsFile?: string;
@@ -15,6 +15,8 @@ export interface VerifyOptions {
   readonly credentials?: CredentialsChoice;
   readonly timeout?: number;
   readonly cdnWait?: number;
+  /** Paths (relative to the environment prefix) whose CDN copy must match the object. */
+  readonly cdnPath?: readonly string[];
   readonly json?: boolean;
 }
 
@@ -85,6 +87,9 @@ export async function verifyCommand(stack: string, options: VerifyOptions): Prom
           ),
         })),
       );
+      if (options.cdnPath !== undefined && options.cdnPath.length > 0) {
+        results.push(...(await runCdnPathChecks({ bucket, target, client, paths: options.cdnPath, timeoutMs: (options.timeout ?? 15) * 1000 })));
+      }
     } finally {
       client.destroy();
     }
