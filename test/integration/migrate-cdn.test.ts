@@ -66,7 +66,7 @@ describe('migrate-media purging the Spaces CDN through DigitalOcean API (a local
   it('sends one purge of the replaced public objects, with the token, as DigitalOcean documents it', async () => {
     const api = await digitalOceanStandIn();
     const { root, to } = await migratedThenEdited('spaces-purge');
-    const run = await migrateAsync(root, to, ['--cdn', 'spaces:19f06b6a-3ace-4315-b086-499a0e521b76'], { DIGITALOCEAN_TOKEN: 'dop_v1_test', DIGITALOCEAN_API_URL: api.url });
+    const run = await migrateAsync(root, to, ['--cdn', 'spaces:19f06b6a-3ace-4315-b086-499a0e521b76'], { env: { DIGITALOCEAN_TOKEN: 'dop_v1_test', DIGITALOCEAN_API_URL: api.url } });
     await api.close();
     expect(api.requests).toEqual([
       {
@@ -85,7 +85,7 @@ describe('migrate-media purging the Spaces CDN through DigitalOcean API (a local
     // GIVEN an API that answers 429 to the tool
     const refusing = await digitalOceanStandIn(429);
     const { root, to } = await migratedThenEdited('spaces-command');
-    const run = await migrateAsync(root, to, ['--cdn', 'spaces:19f06b6a'], { DIGITALOCEAN_TOKEN: 'dop_v1_test', DIGITALOCEAN_API_URL: refusing.url });
+    const run = await migrateAsync(root, to, ['--cdn', 'spaces:19f06b6a'], { env: { DIGITALOCEAN_TOKEN: 'dop_v1_test', DIGITALOCEAN_API_URL: refusing.url } });
     await refusing.close();
     // THEN the purge is reported as not sent, with the reason and the command
     expect(run.summary?.cdnPurge).toMatchObject({ sent: false, text: expect.stringMatching(/DigitalOcean's API answered 429/) });
@@ -112,8 +112,8 @@ describe('migrate-media purging the Spaces CDN through DigitalOcean API (a local
     const root = join(work, 'nothing-replaced');
     writeTree(root, manyFiles(5));
     const to = await destination(server, 'nothing-replaced', work);
-    await migrateAsync(root, to, ['--cdn', 'spaces:19f06b6a'], { DIGITALOCEAN_TOKEN: 't', DIGITALOCEAN_API_URL: api.url });
-    await migrateAsync(root, to, ['--cdn', 'spaces:19f06b6a'], { DIGITALOCEAN_TOKEN: 't', DIGITALOCEAN_API_URL: api.url });
+    await migrateAsync(root, to, ['--cdn', 'spaces:19f06b6a'], { env: { DIGITALOCEAN_TOKEN: 't', DIGITALOCEAN_API_URL: api.url } });
+    await migrateAsync(root, to, ['--cdn', 'spaces:19f06b6a'], { env: { DIGITALOCEAN_TOKEN: 't', DIGITALOCEAN_API_URL: api.url } });
     await api.close();
     expect(api.requests).toEqual([]);
   });

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { HeadObjectCommand, ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
-import { destination, differences, manyFiles, migrate, objects, scratch, spawnMigrate, writeTree } from './migrate-helpers';
+import { destination, differences, manyFiles, migrate, migrateAsync, objects, scratch, spawnMigrate, writeTree } from './migrate-helpers';
 import { type S3Server, startS3Server } from './s3-server';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy';
 
@@ -42,7 +42,7 @@ describe('migrate-media killed in the middle', () => {
     expect(await exited(child)).toBe(-1);
     const before = (await objects(server.client, to.bucket)).size;
     // WHEN the same command runs again
-    const rerun = migrate(root, to);
+    const rerun = await migrateAsync(root, to);
     await proxy.stop();
     // THEN it copies only what the killed run had not, and the bucket matches the tree
     expect(before).toBeGreaterThanOrEqual(190);
@@ -68,7 +68,7 @@ describe('migrate-media killed in the middle', () => {
     await exited(child);
     const left = await server.client.send(new ListMultipartUploadsCommand({ Bucket: to.bucket }));
     // WHEN the same command runs again
-    const rerun = migrate(root, to, parts);
+    const rerun = await migrateAsync(root, to, parts);
     await proxy.stop();
     // THEN the stale upload is aborted (nothing left to bill), and the object is whole
     expect(left.Uploads?.map((u) => u.Key)).toEqual(['prod/media/release.dmg']);
@@ -113,7 +113,7 @@ describe('migrate-media when the server goes away', () => {
     };
     // WHEN the copy runs into it
     const started = Date.now();
-    const run = migrate(root, to, ['--retry-for', '3', '--concurrency', '4']);
+    const run = await migrateAsync(root, to, ['--retry-for', '3', '--concurrency', '4']);
     const took = Date.now() - started;
     // THEN it gives up within seconds of --retry-for, fails no file for it, and says to rerun
     expect(run.summary).toMatchObject({ stopped: 'unreachable', failed: 0 });
@@ -122,8 +122,12 @@ describe('migrate-media when the server goes away', () => {
     expect(run.code).toBe(1);
     // AND once it is back, the same command copies the rest
     await proxy.setMode('forward');
-    const rerun = migrate(root, to);
-    expect(rerun.summary).toMatchObject({ failed: 0, copied: 800 - (run.summary?.copied ?? 0) });
+    const rerun = await migrateAsync(root, to);
+    // (A PUT the server stored just before the connection was cut counts as not copied in the
+    // first run and is skipped by the second: it is there with the same checksum.)
+    expect(rerun.summary).toMatchObject({ failed: 0 });
+    expect((rerun.summary?.copied ?? 0) + (rerun.summary?.skipped ?? 0)).toBe(800);
+    expect(rerun.summary?.skipped).toBeGreaterThanOrEqual(run.summary?.copied ?? 0);
     expect(await differences(server.client, to.bucket, root)).toEqual([]);
   });
 
@@ -138,7 +142,7 @@ describe('migrate-media when the server goes away', () => {
       if (line.startsWith('PUT ') && (puts += 1) === 50) void proxy.setMode('refuse');
     };
     // WHEN the summary for people is printed
-    const run = migrate(root, to, ['--retry-for', '2'], { json: false });
+    const run = await migrateAsync(root, to, ['--retry-for', '2'], { json: false });
     // THEN it says what happened and gives the command to run again, with the same arguments
     expect(run.stdout).toMatch(/stopped: the service stopped answering \(no request succeeded for \d s/);
     expect(run.stdout).toMatch(/rerun the same command to continue \(copied files are skipped\):\n    npm run migrate-media -- app-prod \S+gone-text --outputs-file \S+ --path-style --state-dir \S+ --retry-for 2/);
@@ -168,7 +172,7 @@ describe('migrate-media against a server that hangs', () => {
     writeTree(root, { 'media/a.txt': 'a' });
     // WHEN the CLI is pointed at it with short timeouts
     const started = Date.now();
-    const run = migrate(root, to, ['--request-timeout', '1', '--stall-timeout', '1', '--retry-for', '3']);
+    const run = await migrateAsync(root, to, ['--request-timeout', '1', '--stall-timeout', '1', '--retry-for', '3']);
     // THEN it stops after about --retry-for, and the message says what timed out
     expect(Date.now() - started).toBeLessThan(15_000);
     expect(run.stderr).toMatch(/bucket hung does not answer .*no request succeeded for \d s .*(no answer within 1 s \(--request-timeout\)|no byte moved for 1 s \(--stall-timeout\))/);
@@ -185,12 +189,12 @@ describe('migrate-media against a server that hangs', () => {
     proxy.onRequest = (line) => {
       if (line.startsWith('PUT ') && (puts += 1) === 100) void proxy.setMode('hang');
     };
-    const run = migrate(root, to, ['--request-timeout', '1', '--stall-timeout', '1', '--retry-for', '3', '--concurrency', '4']);
+    const run = await migrateAsync(root, to, ['--request-timeout', '1', '--stall-timeout', '1', '--retry-for', '3', '--concurrency', '4']);
     // THEN the run stops as unreachable and names the timeout; the rerun copies the rest
     expect(run.summary).toMatchObject({ stopped: 'unreachable', failed: 0 });
     expect(run.summary?.stopReason).toMatch(/--request-timeout|--stall-timeout/);
     await proxy.setMode('forward');
-    const rerun = migrate(root, to);
+    const rerun = await migrateAsync(root, to);
     await proxy.stop();
     expect(rerun.summary).toMatchObject({ failed: 0 });
     expect(await differences(server.client, to.bucket, root)).toEqual([]);

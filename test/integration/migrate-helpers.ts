@@ -112,8 +112,8 @@ export function migrate(dir: string, to: Destination, extra: readonly string[] =
  * The CLI without blocking the test's event loop: for tests whose stand-in servers live in the
  * test process itself (spawnSync would stop them from answering).
  */
-export function migrateAsync(dir: string, to: Destination, extra: readonly string[] = [], env: Readonly<Record<string, string>> = {}): Promise<MigrateRun> {
-  const child = spawn(process.execPath, migrateArgv(dir, to, extra), { cwd: PROJECT_DIR, env: { ...ENV, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function migrateAsync(dir: string, to: Destination, extra: readonly string[] = [], options: Omit<MigrateOptions, 'user'> = {}): Promise<MigrateRun> {
+  const child = spawn(process.execPath, migrateArgv(dir, to, extra, options.json ?? true), { cwd: PROJECT_DIR, env: { ...ENV, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

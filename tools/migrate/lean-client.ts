@@ -11,11 +11,10 @@
  * Errors take the SDK's shape (`name` = S3 error code, `$metadata.httpStatusCode`), so the retry
  * policy classifies both alike.
  */
-import { type Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { open } from 'node:fs/promises';
+import { type Agent as HttpAgent, type ClientRequest, request as httpRequest, type IncomingMessage } from 'node:http';
 import { type Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import type { Readable } from 'node:stream';
 import { sign } from 'aws4';
-import { XMLParser } from 'fast-xml-parser';
 import { type S3Target } from '../s3-target';
 
 /** RFC 3986 encoding (encodeURIComponent leaves !'()* alone), as SigV4 canonicalizes. */
@@ -40,6 +39,54 @@ export interface LeanTarget {
   readonly stallTimeoutMs: number;
 }
 
+export interface FileBody {
+  readonly path: string;
+  /** Bytes handed to the connection, as they go (progress during a large upload). */
+  readonly onBytes?: (bytes: number) => void;
+}
+
+/** The file is shorter than when it was listed: it changed while being copied. */
+export class FileChanged extends Error {
+  constructor(path: string, expected: number, got: number) {
+    super(`${path} changed while it was copied (${expected} bytes when listed, ${got} read); rerun to copy it`);
+    this.name = 'FileChanged';
+  }
+}
+
+/** Read size of a streamed body; two such buffers per upload, reused (no garbage per chunk). */
+const CHUNK = 256 * 1024;
+
+/**
+ * Streams `length` bytes of a file into the request through two reused buffers: one is read
+ * while the other is being written. A buffer is refilled only after its write was handed to the
+ * kernel (the write callback), so memory stays at two chunks per upload. fs streams allocate a
+ * new buffer per chunk instead, and their garbage reached 36 MB for 8 parallel uploads before the
+ * collector ran.
+ */
+async function writeFileBody(req: ClientRequest, body: FileBody, length: number): Promise<void> {
+  const handle = await open(body.path, 'r');
+  try {
+    const buffers = [Buffer.allocUnsafe(Math.min(CHUNK, length)), Buffer.allocUnsafe(Math.min(CHUNK, length))];
+    const written: Array<Promise<void>> = [Promise.resolve(), Promise.resolve()];
+    let sent = 0;
+    for (let i = 0; sent < length; i ^= 1) {
+      await written[i];
+      const { bytesRead } = await handle.read(buffers[i], 0, Math.min(buffers[i].length, length - sent), sent);
+      if (bytesRead === 0) throw new FileChanged(body.path, length, sent);
+      const chunk = buffers[i].subarray(0, bytesRead);
+      written[i] = new Promise<void>((resolve, reject) => req.write(chunk, (error) => (error === undefined || error === null ? resolve() : reject(error))));
+      // Awaited on the next turn of this buffer; a failure before then must not go unhandled.
+      written[i].catch(() => {});
+      sent += bytesRead;
+      body.onBytes?.(bytesRead);
+    }
+    await Promise.all(written);
+    req.end();
+  } finally {
+    await handle.close();
+  }
+}
+
 export interface PutRequest {
   /** Object key; '' addresses the bucket. */
   readonly key: string;
@@ -47,7 +94,8 @@ export interface PutRequest {
   readonly query?: Readonly<Record<string, string>>;
   /** Lower-case header names. */
   readonly headers: Readonly<Record<string, string>>;
-  readonly body: Buffer | (() => Readable);
+  /** In memory, or a file streamed from disk (`length` bytes from the start). */
+  readonly body: Buffer | FileBody;
   readonly contentLength: number;
   /** Whole-request limit; 0 for none (large bodies: the stall timeout bounds them). */
   readonly timeoutMs: number;
@@ -90,14 +138,41 @@ function decodeKey(encoded: string): string {
   return decodeURIComponent(encoded.replace(/\+/g, ' '));
 }
 
-function asArray<T>(value: T | T[] | undefined): T[] {
-  return value === undefined ? [] : Array.isArray(value) ? value : [value];
+const XML_ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+/** Text content with XML's entities and character references decoded. */
+function xmlText(text: string): string {
+  return text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (whole, name: string) => {
+    if (name[0] === '#') return String.fromCodePoint(name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : Number(name.slice(1)));
+    return XML_ENTITIES[name] ?? whole;
+  });
+}
+
+const CONTENTS = /<Contents>([\s\S]*?)<\/Contents>/g;
+const KEY = /<Key>([^<]*)<\/Key>/;
+const SIZE = /<Size>([^<]*)<\/Size>/;
+const ETAG = /<ETag>([^<]*)<\/ETag>/;
+
+/**
+ * The objects and continuation token of a ListObjectsV2 answer. A fixed, flat format whose keys
+ * come URL-encoded, read with a few regular expressions: a general XML parser (fast-xml-parser)
+ * builds the whole document as objects and raised the peak memory of a 3,000-file rerun by 17 MB.
+ */
+export function parseListing(xml: string): ListPage {
+  if (!xml.includes('<ListBucketResult')) throw new Error(`ListObjectsV2: not a listing (${xml.slice(0, 200)})`);
+  const objects: ListedObject[] = [];
+  for (const [, block] of xml.matchAll(CONTENTS)) {
+    const key = KEY.exec(block)?.[1];
+    if (key === undefined) continue;
+    const etag = ETAG.exec(block)?.[1];
+    objects.push({ key: decodeKey(xmlText(key)), size: Number(SIZE.exec(block)?.[1] ?? -1), etag: etag === undefined ? undefined : xmlText(etag) });
+  }
+  const truncated = /<IsTruncated>true<\/IsTruncated>/.test(xml);
+  const token = /<NextContinuationToken>([^<]*)<\/NextContinuationToken>/.exec(xml)?.[1];
+  return { objects, nextToken: truncated && token !== undefined ? xmlText(token) : undefined };
 }
 
 export class LeanS3 {
-  // Values stay strings: a key like "0012" or an ETag must not turn into a number.
-  private readonly xml = new XMLParser({ parseTagValue: false, ignoreAttributes: true, processEntities: true });
-
   constructor(private readonly options: LeanTarget) {}
 
   /** Sends a PUT; resolves to the ETag the service answered with. */
@@ -116,13 +191,7 @@ export class LeanS3 {
     if (prefix !== '') query.prefix = prefix;
     if (token !== undefined) query['continuation-token'] = token;
     const answer = await this.send('GET', { key: '', query, headers: {}, body: Buffer.alloc(0), contentLength: 0, timeoutMs, signal });
-    const parsed = this.xml.parse(answer.body) as { ListBucketResult?: { Contents?: unknown; IsTruncated?: string; NextContinuationToken?: string } };
-    const result = parsed.ListBucketResult;
-    if (result === undefined) throw new Error(`ListObjectsV2: not a listing (${answer.body.toString('utf8').slice(0, 200)})`);
-    const objects = asArray(result.Contents as { Key?: string; Size?: string; ETag?: string } | Array<{ Key?: string; Size?: string; ETag?: string }>)
-      .filter((object) => object.Key !== undefined)
-      .map((object) => ({ key: decodeKey(object.Key!), size: Number(object.Size ?? -1), etag: object.ETag }));
-    return { objects, nextToken: result.IsTruncated === 'true' ? result.NextContinuationToken : undefined };
+    return parseListing(answer.body.toString('utf8'));
   }
 
   private async send(method: 'PUT' | 'GET', request: PutRequest): Promise<Answer> {
@@ -187,9 +256,7 @@ export class LeanS3 {
       } else if (Buffer.isBuffer(request.body)) {
         req.end(request.body);
       } else {
-        const body = request.body();
-        body.on('error', (error) => req.destroy(error));
-        body.pipe(req);
+        writeFileBody(req, request.body, request.contentLength).catch((error: unknown) => req.destroy(error as Error));
       }
     });
   }

@@ -93,10 +93,14 @@ export interface RemoteFacts {
   readonly etag?: string;
 }
 
-/** What is known about the local content: from the checksum cache, or hashed in this run. */
+/**
+ * What is known about the local content: from the checksum cache, or hashed in this run. A file
+ * uploaded by a stream (larger than what is read whole) is not hashed on the way: its entry holds
+ * only the ETag the upload got, which is all an unchanged rerun compares.
+ */
 export interface KnownDigests {
-  readonly md5: string;
-  readonly sha256: string;
+  readonly md5?: string;
+  readonly sha256?: string;
   /** The ETag a multipart upload of this content with this tool's part size gets (large files only). */
   readonly multipartEtag?: string;
   /** The ETag the object had when this tool last uploaded or matched this content. */
@@ -144,9 +148,9 @@ export function decide(input: DecisionInput): Decision {
   if (remote === undefined) return { action: 'upload', reason: 'new' };
   if (input.force) return { action: 'upload', reason: 'forced' };
   if (remote.size !== input.size) return { action: 'upload', reason: `size differs (${remote.size} there)` };
-  if (known === undefined) return { action: 'hash' };
   const etag = normalizeEtag(remote.etag) ?? '';
-  if (known.etag !== undefined && etag === known.etag) return { action: 'skip', reason: 'unchanged (same size and ETag as when copied)' };
+  if (known?.etag !== undefined && etag === known.etag) return { action: 'skip', reason: 'unchanged (same size and ETag as when copied)' };
+  if (known?.md5 === undefined) return { action: 'hash' };
   if (MD5_ETAG.test(etag)) {
     if (etag === known.md5) return { action: 'skip', reason: 'same size and MD5 (ETag)' };
     return input.etagsAreMd5 ? { action: 'upload', reason: 'content differs (MD5)' } : { action: 'head', reason: "this bucket's ETags are not MD5s" };

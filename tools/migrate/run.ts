@@ -229,9 +229,11 @@ export async function migrate(options: MigrationOptions): Promise<MigrationSumma
       let decision: Decision = decide({ size: file.size, remote, known, force: options.force, etagsAreMd5: etagsAreMd5() });
       if (decision.action === 'hash') {
         counts.hashed += 1;
-        const digests = await digestFile(file.path, file.size >= options.multipartThreshold ? partSizeFor(file.size, options.partSize) : undefined);
+        // Part MD5s only where the object there is a multipart upload, whose ETag is made of them.
+        const multipartThere = /-\d+"?$/.test(remote?.etag ?? '');
+        const digests = await digestFile(file.path, multipartThere ? partSizeFor(file.size, options.partSize) : undefined);
         // The recorded ETag still stands for this content if the content is what was recorded.
-        known = { ...digests, etag: cached?.md5 === digests.md5 ? cached.etag : undefined };
+        known = { ...digests, etag: cached?.md5 !== undefined && cached.md5 === digests.md5 ? cached.etag : undefined };
         state?.record(file.relative, file.size, file.stamp, known);
         decision = decide({ size: file.size, remote, known, force: options.force, etagsAreMd5: etagsAreMd5() });
       }
@@ -272,7 +274,7 @@ export async function migrate(options: MigrationOptions): Promise<MigrationSumma
         const job = { path: file.path, size: file.size, key, headers };
         const result = file.size >= options.multipartThreshold ? await multipart.use(() => uploadFile(uploads, job)) : await uploadFile(uploads, job);
         const etag = normalizeEtag(result.etag);
-        if (!result.multipart && etag !== undefined) state?.learnEtagsAreMd5(etag === result.digests.md5);
+        if (result.digests !== undefined && etag !== undefined) state?.learnEtagsAreMd5(etag === result.digests.md5);
         state?.record(file.relative, file.size, file.stamp, { ...result.digests, etag });
       }
       if (remote !== undefined || options.purgeNew === true) toPurge(key, klass);

@@ -63,7 +63,7 @@ interface Entry {
   seen: boolean;
 }
 
-type Line = [relative: string, size: number, mtimeNs: string, ctimeNs: string, ino: string, md5: string, sha256: string, multipartEtag: string | null, etag: string | null];
+type Line = [relative: string, size: number, mtimeNs: string, ctimeNs: string, ino: string, md5: string | null, sha256: string | null, multipartEtag: string | null, etag: string | null];
 
 export interface PendingUpload {
   readonly key: string;
@@ -112,7 +112,7 @@ export class MigrationState {
       this.entries.set(relative, {
         size,
         stamp: { mtimeNs, ctimeNs, ino },
-        digests: { md5, sha256, multipartEtag: multipartEtag ?? undefined, etag: etag ?? undefined },
+        digests: { md5: md5 ?? undefined, sha256: sha256 ?? undefined, multipartEtag: multipartEtag ?? undefined, etag: etag ?? undefined },
         seen: false,
       });
     }
@@ -215,5 +215,5 @@ export class MigrationState {
 }
 
 function toLine(relative: string, size: number, stamp: FileStamp, digests: KnownDigests): Line {
-  return [relative, size, stamp.mtimeNs, stamp.ctimeNs, stamp.ino, digests.md5, digests.sha256, digests.multipartEtag ?? null, digests.etag ?? null];
+  return [relative, size, stamp.mtimeNs, stamp.ctimeNs, stamp.ino, digests.md5 ?? null, digests.sha256 ?? null, digests.multipartEtag ?? null, digests.etag ?? null];
 }

@@ -2,23 +2,26 @@
  * Uploading one file, hashed on the way: the bytes are read once, and the checksums the next run
  * compares come out of that same read. Three sizes, three ways:
  *
- * - up to IN_MEMORY_BYTES: read whole, then one PUT with Content-MD5 and the SHA-256 in metadata
- *   (a retry resends the buffer);
+ * - up to IN_MEMORY_BYTES: read whole, hashed (MD5 and SHA-256 of a buffer cost next to nothing),
+ *   then one PUT with Content-MD5 and the SHA-256 in metadata (a retry resends the buffer);
  * - up to the multipart threshold: one PUT streamed from disk (a retry reopens the file);
  * - from the threshold: a multipart upload, parts read in order and sent `partsInFlight` at a
  *   time, each part retried on its own; it is recorded in the state before the first part and
  *   aborted on failure, so no parts are left behind.
  *
+ * Large files are not hashed on the way: MD5 runs at about 350 MB/s on one core, which a large
+ * upload shares with the server here and with the network stack everywhere. The state keeps the
+ * ETag the upload got, which is what an unchanged rerun compares; a file is hashed only when a
+ * decision needs it (the object changed, or --checksum).
+ *
  * Every request goes through the one retry policy; none is retried by the SDK. PUTs of objects
  * and parts go through the lean signed client (lean-client.ts), the rest through the SDK.
  */
-import { createReadStream } from 'node:fs';
 import { type FileHandle, open, readFile } from 'node:fs/promises';
-import { Transform } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { digestBuffer, type FileDigests, partSizeFor, StreamingDigest } from './checksum';
+import { digestBuffer, type FileDigests, partSizeFor } from './checksum';
 import type { UploadHeaders } from './plan';
-import type { LeanS3 } from './lean-client';
+import { FileChanged, type LeanS3 } from './lean-client';
 import type { RetryPolicy } from './retry';
 import { s3Sdk } from './sdk';
 import type { MigrationState } from './state';
@@ -48,7 +51,8 @@ export interface UploadContext {
 }
 
 export interface UploadResult {
-  readonly digests: FileDigests;
+  /** For files read whole; large files are not hashed on the way. */
+  readonly digests?: FileDigests;
   /** The ETag the service gave the new object. */
   readonly etag?: string;
   readonly multipart: boolean;
@@ -61,12 +65,6 @@ export interface FileToUpload {
   readonly headers: UploadHeaders;
 }
 
-class FileChanged extends Error {
-  constructor(path: string, expected: number, got: number) {
-    super(`${path} changed while it was copied (${expected} bytes when listed, ${got} read); rerun to copy it`);
-    this.name = 'FileChanged';
-  }
-}
 
 /** A whole-request timer for small requests; large bodies get none (the stall timeout bounds them). */
 function sendOptions(ctx: UploadContext, bodyBytes: number): { abortSignal?: AbortSignal; requestTimeout?: number } {
@@ -109,37 +107,21 @@ async function putFromMemory(ctx: UploadContext, file: FileToUpload): Promise<Up
 }
 
 async function putStreamed(ctx: UploadContext, file: FileToUpload): Promise<UploadResult> {
-  let digest = new StreamingDigest();
-  let read = 0;
   const headers = wireHeaders(file.headers);
   const etag = await ctx.retry.run(
     `PUT ${file.key}`,
     () => {
       ctx.count('PutObject');
-      const body = () => {
-        // Each attempt reads the file afresh: the hash is of the bytes that were last sent.
-        digest = new StreamingDigest();
-        read = 0;
-        const hashing = new Transform({
-          transform(chunk: Buffer, _encoding, callback) {
-            digest.update(chunk);
-            read += chunk.length;
-            ctx.onBytes?.(chunk.length);
-            callback(null, chunk);
-          },
-        });
-        return createReadStream(file.path, { highWaterMark: 256 * 1024 }).on('error', (error) => hashing.destroy(error)).pipe(hashing);
-      };
-      return ctx.lean.put({ key: file.key, headers, body, contentLength: file.size, timeoutMs: 0, signal: ctx.abortSignal });
+      // Each attempt reads the file afresh from its start.
+      return ctx.lean.put({ key: file.key, headers, body: { path: file.path, onBytes: ctx.onBytes }, contentLength: file.size, timeoutMs: 0, signal: ctx.abortSignal });
     },
     ctx.abortSignal,
   );
-  if (read !== file.size) throw new FileChanged(file.path, file.size, read);
-  return { digests: digest.digest(), etag, multipart: false };
+  return { etag, multipart: false };
 }
 
-async function readPart(handle: FileHandle, position: number, length: number, path: string, size: number): Promise<Buffer> {
-  const buffer = Buffer.allocUnsafe(length);
+async function readPart(handle: FileHandle, into: Buffer, position: number, length: number, path: string, size: number): Promise<Buffer> {
+  const buffer = into.subarray(0, length);
   let filled = 0;
   while (filled < length) {
     const { bytesRead } = await handle.read(buffer, filled, length - filled, position + filled);
@@ -168,17 +150,20 @@ async function uploadInParts(ctx: UploadContext, file: FileToUpload): Promise<Up
     uploadId = id;
     ctx.state?.uploadStarted(file.key, id);
 
-    const digest = new StreamingDigest(partSize);
     const etags: string[] = [];
     const inFlight = new Set<Promise<void>>();
+    // One buffer per part in flight, reused: a part's buffer goes back once its upload is done.
+    const free: Buffer[] = [];
+    let allocated = 0;
     let failure: unknown;
-    // Invariant: parts are read and hashed in file order; at most `partsInFlight` are being sent.
+    // Invariant: parts are read in file order; at most `partsInFlight` are being sent.
     for (let part = 1; part <= partCount && failure === undefined; part += 1) {
       while (inFlight.size >= ctx.partsInFlight && failure === undefined) await Promise.race(inFlight);
       if (failure !== undefined) break;
       const position = (part - 1) * partSize;
-      const body = await readPart(handle, position, Math.min(partSize, file.size - position), file.path, file.size);
-      digest.update(body);
+      const buffer = free.pop() ?? (allocated++ < ctx.partsInFlight ? Buffer.allocUnsafe(Math.min(partSize, file.size)) : undefined);
+      if (buffer === undefined) throw new Error('multipart: no free part buffer (invariant broken)');
+      const body = await readPart(handle, buffer, position, Math.min(partSize, file.size - position), file.path, file.size);
       const sending = ctx.retry
         .run(
           `UploadPart ${file.key} #${part}`,
@@ -203,7 +188,10 @@ async function uploadInParts(ctx: UploadContext, file: FileToUpload): Promise<Up
         .catch((error: unknown) => {
           failure ??= error;
         })
-        .finally(() => inFlight.delete(sending));
+        .finally(() => {
+          free.push(buffer);
+          inFlight.delete(sending);
+        });
       inFlight.add(sending);
     }
     await Promise.all(inFlight);
@@ -227,7 +215,7 @@ async function uploadInParts(ctx: UploadContext, file: FileToUpload): Promise<Up
     );
     ctx.state?.uploadEnded(id);
     uploadId = undefined;
-    return { digests: digest.digest(), etag: completed.ETag, multipart: true };
+    return { etag: completed.ETag, multipart: true };
   } catch (error) {
     if (uploadId !== undefined) await abortUpload(ctx, file.key, uploadId);
     throw error;
