@@ -123,7 +123,7 @@ function buildProgram(): Command {
     .addOption(credentialsOption())
     .option('--concurrency <n>', 'files in flight', positiveInteger, 16)
     .addOption(new Option('--multipart-threshold <size>', 'upload files this large in parts').argParser(size).default(parseSize('64MiB'), '64MiB'))
-    .addOption(new Option('--part-size <size>', 'multipart part size (≥ 5MiB)').argParser(size).default(parseSize('16MiB'), '16MiB'))
+    .addOption(new Option('--part-size <size>', 'multipart part size (≥ 5MiB)').argParser(size).default(parseSize('8MiB'), '8MiB'))
     .option('--multipart-concurrency <n>', 'multipart uploads in flight', positiveInteger, 2)
     .option('--part-concurrency <n>', 'parts of one multipart upload in flight (each buffers one part)', positiveInteger, 4)
     .option('--request-timeout <seconds>', 'longest a request without a large body may take', positiveNumber, 60)

@@ -6,7 +6,7 @@
  * invalidation goes to moto's CloudFront with the real SDK. Then `verify --cdn-path` checks what
  * a CDN serves against the bucket.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { join } from 'node:path';
 import { CloudFrontClient, CreateDistributionCommand, GetInvalidationCommand, ListInvalidationsCommand } from '@aws-sdk/client-cloudfront';
@@ -46,7 +46,7 @@ async function digitalOceanStandIn(status = 204): Promise<{ url: string; request
 async function migratedThenEdited(name: string) {
   const root = join(work, name);
   writeTree(root, { ...manyFiles(20), 'media/a b.jpg': 'old a', 'media/logo.png': 'old logo', 'private/report.pdf': 'old report' });
-  const to = await destination(server, name, work);
+  const to = await destination(server, name, work, server.endpoint, ['prod/media/']);
   migrate(root, to);
   writeTree(root, { 'media/a b.jpg': 'new a!', 'media/logo.png': 'new logo!', 'media/d000/f-1.jpg': 'new f-1!', 'private/report.pdf': 'new report!' });
   return { root, to };
@@ -93,10 +93,11 @@ describe('migrate-media purging the Spaces CDN through DigitalOcean API (a local
     expect(command).toMatch(/^curl -fsS -X DELETE -H "Authorization: Bearer \$DIGITALOCEAN_TOKEN"/);
     // AND WHEN a person runs that command (against a stand-in that accepts)
     const accepting = await digitalOceanStandIn();
-    const shell = spawnSync('sh', ['-c', command.replace(refusing.url, accepting.url)], { env: { ...process.env, DIGITALOCEAN_TOKEN: 'dop_v1_test' }, encoding: 'utf8' });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // (spawned, not spawnSync: the stand-in answers from this process's event loop)
+    const shell = spawn('sh', ['-c', command.replace(refusing.url, accepting.url).replace('curl ', 'curl --max-time 10 ')], { env: { ...process.env, DIGITALOCEAN_TOKEN: 'dop_v1_test' }, stdio: 'ignore' });
+    const status = await new Promise<number | null>((resolve) => shell.on('exit', resolve));
     await accepting.close();
-    expect(shell.status).toBe(0);
+    expect(status).toBe(0);
     expect(accepting.requests).toEqual([expect.objectContaining({ method: 'DELETE', url: '/v2/cdn/endpoints/19f06b6a/cache', authorization: 'Bearer dop_v1_test', body: { files: CHANGED_PUBLIC } })]);
   });
 
@@ -140,11 +141,12 @@ describe('migrate-media invalidating CloudFront', () => {
     const run = migrate(root, to, ['--cdn', `cloudfront:${id}`], {
       env: { AWS_ENDPOINT_URL_CLOUDFRONT: server.endpoint, AWS_ACCESS_KEY_ID: 'AKIAINTEGRATIONTEST', AWS_SECRET_ACCESS_KEY: 'integration-test-secret' },
     });
-    // THEN CloudFront has one invalidation of exactly those paths
+    // THEN CloudFront has one invalidation of exactly those paths, under the CDN URL's path (the
+    // stand-in CDN here is the bucket's own path-style URL, /<bucket>/)
     const list = await cloudfront.send(new ListInvalidationsCommand({ DistributionId: id }));
     const invalidation = await cloudfront.send(new GetInvalidationCommand({ DistributionId: id, Id: list.InvalidationList?.Items?.[0]?.Id }));
     cloudfront.destroy();
-    expect(invalidation.Invalidation?.InvalidationBatch?.Paths?.Items).toEqual(['/prod/media/a%20b.jpg', '/prod/media/d000/f-1.jpg', '/prod/media/logo.png']);
+    expect(invalidation.Invalidation?.InvalidationBatch?.Paths?.Items).toEqual(['/cloudfront-purge/prod/media/a%20b.jpg', '/cloudfront-purge/prod/media/d000/f-1.jpg', '/cloudfront-purge/prod/media/logo.png']);
     expect(run.summary?.cdnPurge).toMatchObject({ sent: true, changedKeys: 3 });
   });
 });

@@ -60,9 +60,12 @@ export interface Destination {
   readonly stateDir: string;
 }
 
-/** A fresh bucket on `server` (the CLI reaches it at `endpoint`, e.g. through a proxy). */
-export async function destination(server: S3Server, bucket: string, work: string, endpoint = server.endpoint): Promise<Destination> {
-  await createBucket(server.client, { name: bucket });
+/**
+ * A fresh bucket on `server` (the CLI reaches it at `endpoint`, e.g. through a proxy), with
+ * anonymous reads allowed under `publicReadPrefixes` (the stand-in CDN reads them).
+ */
+export async function destination(server: S3Server, bucket: string, work: string, endpoint = server.endpoint, publicReadPrefixes?: readonly string[]): Promise<Destination> {
+  await createBucket(server.client, { name: bucket, publicReadPrefixes });
   const outputs = join(work, `${bucket}-outputs.json`);
   writeFileSync(
     outputs,
