@@ -83,7 +83,7 @@ describe('migrate-media with names S3 cannot take', () => {
       expect.arrayContaining([
         { key: 'prod/media/caf\\xe9.jpg', reason: expect.stringMatching(/not valid UTF-8/) },
         { key: expect.stringMatching(/too-long\.jpg$/), reason: expect.stringMatching(/over S3's limit of 1024/) },
-        { key: 'prod/media/bell\u0007.jpg', reason: expect.stringMatching(/control character U\+0007/) },
+        { key: 'prod/media/bell\\x07.jpg', reason: expect.stringMatching(/control character U\+0007/) },
       ]),
     );
     expect(run.summary).toMatchObject({ failed: 3, copied: 300 });

@@ -72,7 +72,7 @@ function rerunCommand(): string {
   return `npm run migrate-media -- ${process.argv.slice(at + 1).map(shellWord).join(' ')}`;
 }
 
-export function renderSummary(summary: MigrationSummary, rerun: string): string {
+export function renderSummary(summary: MigrationSummary, rerun: string, peakRssMb?: number): string {
   const verb = summary.dryRun ? 'would copy' : 'copied';
   const seconds = summary.durationMs / 1000;
   const rate = seconds > 0 ? `${formatBytes(Math.round(summary.copiedBytes / seconds))}/s, ${Math.round(summary.copied / seconds)} files/s` : '–';
@@ -87,6 +87,7 @@ export function renderSummary(summary: MigrationSummary, rerun: string): string 
   if (summary.ignored > 0) lines.push(['ignored', `${summary.ignored} (symbolic links and special files)`]);
   lines.push(['took', `${formatDuration(summary.durationMs)} (${rate})`]);
   lines.push(['requests', `${requests === '' ? 'none' : requests}${summary.retries > 0 ? `; ${summary.retries} retried` : ''}`]);
+  if (peakRssMb !== undefined) lines.push(['memory', `${peakRssMb} MB at most (resident)`]);
   if (summary.hashed > 0) lines.push(['hashed', `${summary.hashed} files (not in the checksum cache)`]);
   if (summary.staleUploadsAborted > 0) lines.push(['aborted', `${summary.staleUploadsAborted} incomplete multipart upload(s) of an earlier run`]);
   const width = Math.max(...lines.map(([label]) => label.length));
@@ -352,8 +353,7 @@ export async function migrateCommand(stack: string, dir: string, options: Migrat
       JSON.stringify({ stack, role: bucket.role, bucket: bucket.bucket, root, ...rest, peakRssMb: peakRssMb(), cdnPurge: { changedKeys: changed.keys.length, overflow: changed.overflow, ...purgeOutcome } }, null, 2),
     );
   } else {
-    log(renderSummary(summary, rerun));
-    log(`  memory    ${peakRssMb()} MB at most (resident)`);
+    log(renderSummary(summary, rerun, peakRssMb()));
     if (purgeOutcome !== undefined) log(`  cdn       ${purgeOutcome.text}`);
   }
   if (summary.stopped === 'interrupted') return 130;

@@ -34,7 +34,7 @@ import type { LeanS3 } from './lean-client';
 import { s3Sdk } from './sdk';
 import type { MigrationState } from './state';
 import { abortUpload, type UploadContext, uploadFile } from './upload';
-import { type IgnoredEntry, type LocalFile, walkFiles, type WalkProblem } from './walk';
+import { escapeControls, type IgnoredEntry, type LocalFile, walkFiles, type WalkProblem } from './walk';
 
 export interface MigrationOptions {
   /** The SDK's client, for the rare requests; created on first use. */
@@ -222,7 +222,7 @@ export async function migrate(options: MigrationOptions): Promise<MigrationSumma
     const klass = storageClass(relativeToEnvironment, options.classRules);
     byClass[klass] += 1;
     const problem = keyProblem(key);
-    if (problem !== undefined) return fail(key, file.size, problem);
+    if (problem !== undefined) return fail(escapeControls(key), file.size, problem);
     try {
       const cached = state?.lookup(file.relative, file.size, file.stamp);
       let known: KnownDigests | undefined = options.checksum ? undefined : cached;

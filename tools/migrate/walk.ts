@@ -56,8 +56,17 @@ function decodeName(name: Buffer): string | undefined {
   }
 }
 
-/** A printable form of any name: valid UTF-8 as is, every other byte as \xNN. */
+/** Control characters as \xNN: a name printed to a terminal must not move its cursor or hide. */
+export function escapeControls(text: string): string {
+  return text.replace(/\p{Cc}/gu, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/** A printable form of any name: valid UTF-8 as is, every other byte as \xNN, controls escaped. */
 export function printableName(name: Buffer): string {
+  return escapeControls(rawPrintableName(name));
+}
+
+function rawPrintableName(name: Buffer): string {
   const decoded = decodeName(name);
   if (decoded !== undefined) return decoded;
   let out = '';
