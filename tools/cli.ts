@@ -41,18 +41,6 @@ function size(value: string): number {
   }
 }
 
-function positiveNumber(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a number > 0');
-  return n;
-}
-
-function nonNegativeNumber(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('must be a number ≥ 0');
-  return n;
-}
-
 function cdnTarget(value: string): CdnTarget {
   try {
     return parseCdnTarget(value);
@@ -126,15 +114,15 @@ function buildProgram(): Command {
     .addOption(new Option('--part-size <size>', 'multipart part size (≥ 5MiB)').argParser(size).default(parseSize('8MiB'), '8MiB'))
     .option('--multipart-concurrency <n>', 'multipart uploads in flight', positiveInteger, 2)
     .option('--part-concurrency <n>', 'parts of one multipart upload in flight (each buffers one part)', positiveInteger, 4)
-    .option('--request-timeout <seconds>', 'longest a request without a large body may take', positiveNumber, 60)
-    .option('--stall-timeout <seconds>', 'abort a request when no byte moves either way for this long', positiveNumber, 30)
-    .option('--retry-for <seconds>', 'keep retrying while the service fails, up to this long without one success; then stop (rerun to continue)', positiveNumber, 120)
+    .option('--request-timeout <seconds>', 'longest a request without a large body may take', positiveInteger, 60)
+    .option('--stall-timeout <seconds>', 'abort a request when no byte moves either way for this long', positiveInteger, 30)
+    .option('--retry-for <seconds>', 'keep retrying while the service fails, up to this long without one success; then stop (rerun to continue)', positiveInteger, 120)
     .option('--checksum', 'hash every file again instead of trusting the checksum cache')
     .option('--state-dir <dir>', 'checksum cache and multipart journal (default: ~/.cache/cdktf-media-storage/migrate/<destination>)')
     .addOption(new Option('--cdn <cdn>', 'purge this CDN after the copy: spaces:<CDN endpoint id> (DigitalOcean API, $DIGITALOCEAN_TOKEN) or cloudfront:<distribution id>').argParser(cdnTarget))
     .addOption(new Option('--purge <what>', 'what the CDN purge covers: public objects replaced or deleted, also new ones (for a CDN that cached a 404), or nothing').choices(['changed', 'all', 'none']).default('changed'))
     .option('--list-uploads', 'list incomplete multipart uploads under the destination, then exit')
-    .option('--abort-uploads <hours>', 'abort incomplete multipart uploads under the destination started this many hours ago or more (0: all), then exit', nonNegativeNumber)
+    .option('--abort-uploads <hours>', 'abort incomplete multipart uploads under the destination started this many hours ago or more (0: all), then exit', nonNegativeInteger)
     .option('--cache-control-public <value>', 'Cache-Control of public media', DEFAULT_CACHE_CONTROL.public)
     .option('--cache-control-static <value>', 'Cache-Control of static files', DEFAULT_CACHE_CONTROL.static)
     .option('--cache-control-private <value>', 'Cache-Control of private files', DEFAULT_CACHE_CONTROL.private)

@@ -35,10 +35,7 @@ describe('migrate-media killed in the middle', () => {
     const proxy = await startTcpProxy(server.endpoint);
     const to = await destination(server, 'kill-tree', work, proxy.endpoint);
     const child = spawnMigrate(root, to, ['--concurrency', '4']);
-    let puts = 0;
-    proxy.onRequest = (line) => {
-      if (line.startsWith('PUT ') && (puts += 1) === 200) child.kill('SIGKILL');
-    };
+    proxy.atPut(200, () => child.kill('SIGKILL'));
     expect(await exited(child)).toBe(-1);
     const before = (await objects(server.client, to.bucket)).size;
     // WHEN the same command runs again
@@ -107,10 +104,7 @@ describe('migrate-media when the server goes away', () => {
     writeTree(root, manyFiles(800));
     proxy = await startTcpProxy(server.endpoint);
     const to = await destination(server, 'gone', work, proxy.endpoint);
-    let puts = 0;
-    proxy.onRequest = (line) => {
-      if (line.startsWith('PUT ') && (puts += 1) === 150) void proxy.setMode('refuse');
-    };
+    proxy.atPut(150, () => void proxy.setMode('refuse'));
     // WHEN the copy runs into it
     const started = Date.now();
     const run = await migrateAsync(root, to, ['--retry-for', '3', '--concurrency', '4']);
@@ -137,10 +131,7 @@ describe('migrate-media when the server goes away', () => {
     writeTree(root, manyFiles(300));
     proxy = await startTcpProxy(server.endpoint);
     const to = await destination(server, 'gone-text', work, proxy.endpoint);
-    let puts = 0;
-    proxy.onRequest = (line) => {
-      if (line.startsWith('PUT ') && (puts += 1) === 50) void proxy.setMode('refuse');
-    };
+    proxy.atPut(50, () => void proxy.setMode('refuse'));
     // WHEN the summary for people is printed
     const run = await migrateAsync(root, to, ['--retry-for', '2'], { json: false });
     // THEN it says what happened and gives the command to run again, with the same arguments
@@ -185,10 +176,7 @@ describe('migrate-media against a server that hangs', () => {
     writeTree(root, manyFiles(400));
     const proxy = await startTcpProxy(server.endpoint);
     const to = await destination(server, 'hang-midway', work, proxy.endpoint);
-    let puts = 0;
-    proxy.onRequest = (line) => {
-      if (line.startsWith('PUT ') && (puts += 1) === 100) void proxy.setMode('hang');
-    };
+    proxy.atPut(100, () => void proxy.setMode('hang'));
     const run = await migrateAsync(root, to, ['--request-timeout', '1', '--stall-timeout', '1', '--retry-for', '3', '--concurrency', '4']);
     // THEN the run stops as unreachable and names the timeout; the rerun copies the rest
     expect(run.summary).toMatchObject({ stopped: 'unreachable', failed: 0 });

@@ -15,6 +15,8 @@ export interface TcpProxy {
   setMode(mode: ProxyMode): Promise<void>;
   /** Called with each request line as it is forwarded. */
   onRequest?: (line: string) => void;
+  /** Runs `action` once, when the `count`-th PUT (object or part) is forwarded. */
+  atPut(count: number, action: () => void): void;
   stop(): Promise<void>;
 }
 
@@ -43,6 +45,12 @@ export async function startTcpProxy(upstream: string, initial: ProxyMode = 'forw
     async stop() {
       for (const socket of sockets) socket.destroy();
       await closeServer();
+    },
+    atPut(count, action) {
+      let puts = 0;
+      proxy.onRequest = (line) => {
+        if (line.startsWith('PUT ') && (puts += 1) === count) action();
+      };
     },
   };
 

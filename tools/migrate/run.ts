@@ -128,7 +128,7 @@ export interface MigrationSummary {
 
 const MAX_REPORTED_FAILURES = 20;
 /** CloudFront takes 3,000 paths per invalidation; more changed keys are purged by a wildcard. */
-export const MAX_PURGE_KEYS = 3000;
+const MAX_PURGE_KEYS = 3000;
 
 function contentTypeOf(relative: string): string {
   return mimeLookup(relative) || 'application/octet-stream';
