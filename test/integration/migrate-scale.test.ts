@@ -1,8 +1,8 @@
 /**
  * migrate-media on a 20,000-file tree: what it sends (one PUT per file and one list request on a
  * cold copy, one list request per 1,000 keys on an unchanged rerun, never a HEAD) and how much
- * memory it takes (the walk, the listing and the uploads are streamed: a tree ten times larger
- * must not need much more memory than a small one).
+ * memory it takes: the walk, the listing and the uploads are streamed, so what grows with the
+ * tree is only the checksum cache (about 400 bytes a file live, twice that in heap headroom).
  */
 import { join } from 'node:path';
 import { destination, manyFiles, migrate, type MigrateRun, objects, scratch, writeTree } from './migrate-helpers';
@@ -41,12 +41,12 @@ describe('migrate-media on 20,000 files', () => {
     expect(runs[`rerun-${LARGE}`].summary?.requests).toEqual({ ListObjectsV2: LARGE / 1000 });
   });
 
-  it('needs hardly more memory for 20,000 files than for 2,000', () => {
+  it('grows its memory by under 2 KB a file from 2,000 to 20,000 files, and stays under 160 MB', () => {
     const small = runs[`cold-${SMALL}`].summary?.peakRssMb ?? 0;
     const large = runs[`cold-${LARGE}`].summary?.peakRssMb ?? Infinity;
     // Printed for the record (docs/operations.md quotes it); the bounds are the test.
     process.stdout.write(`peak RSS: ${SMALL} files ${small} MB, ${LARGE} files ${large} MB; rerun ${runs[`rerun-${LARGE}`].summary?.peakRssMb} MB\n`);
-    expect(large - small).toBeLessThan(25);
+    expect(((large - small) * 1024) / (LARGE - SMALL)).toBeLessThan(2);
     expect(large).toBeLessThan(160);
   });
 });
