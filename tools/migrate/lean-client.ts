@@ -1,12 +1,12 @@
 /**
- * The requests a migration sends by the thousand: PUT (an object, or a part of a multipart
- * upload) and the ListObjectsV2 pages,
- * and sent with Node's http client, signed by aws4 (SigV4; 2 MB loaded, against 11 MB for the
- * SDK's @smithy/signature-v4). The SDK's full middleware stack costs about 1.7 ms of CPU per
- * request against 0.45 ms for this (measured on the machines this project runs on), and loading
- * @aws-sdk/client-s3 adds 22 MB to the process; a migration of small files
- * is thousands of PUTs sharing two cores with everything else. The rare requests (HEAD, multipart
- * create/complete/abort, delete) go through the S3 client, loaded only when one is sent.
+ * The requests a migration sends by the thousand, PUT (an object, or a part of a multipart
+ * upload) and the ListObjectsV2 pages, sent with Node's http client and signed by aws4 (SigV4;
+ * 2 MB loaded, against 11 MB for the SDK's @smithy/signature-v4). The SDK's full middleware stack
+ * costs about 1.7 ms of CPU per request against 0.45 ms for this (measured on the machines this
+ * project runs on), and loading @aws-sdk/client-s3 adds 22 MB to the process; a migration of
+ * small files is thousands of PUTs sharing two cores with everything else. The rare requests
+ * (HEAD, multipart create/complete/abort, delete) go through the S3 client, loaded only when one
+ * is sent.
  *
  * Errors take the SDK's shape (`name` = S3 error code, `$metadata.httpStatusCode`), so the retry
  * policy classifies both alike.
@@ -15,7 +15,7 @@ import { open } from 'node:fs/promises';
 import { type Agent as HttpAgent, type ClientRequest, request as httpRequest, type IncomingMessage } from 'node:http';
 import { type Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { sign } from 'aws4';
-import { type S3Target } from '../s3-target';
+import type { S3Target } from '../s3-target';
 
 /** RFC 3986 encoding (encodeURIComponent leaves !'()* alone), as SigV4 canonicalizes. */
 function encodeRfc3986(text: string): string {
