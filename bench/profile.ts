@@ -22,7 +22,7 @@ interface ProfileNode {
   readonly children?: readonly number[];
 }
 
-interface CpuProfile {
+export interface CpuProfile {
   readonly nodes: readonly ProfileNode[];
   readonly startTime: number;
   readonly endTime: number;
@@ -65,7 +65,7 @@ function selfTimes(profile: CpuProfile): Map<number, number> {
   return self;
 }
 
-function summarize(profile: CpuProfile): { byModule: Bucket[]; byFunction: Bucket[]; totalMs: number } {
+export function summarize(profile: CpuProfile): { byModule: Bucket[]; byFunction: Bucket[]; totalMs: number } {
   const self = selfTimes(profile);
   const byModule = new Map<string, Bucket>();
   const byFunction = new Map<string, Bucket>();
@@ -109,7 +109,7 @@ function category(module: string): string {
   return 'other';
 }
 
-function table(rows: readonly Bucket[], totalMs: number, top: number): string {
+export function table(rows: readonly Bucket[], totalMs: number, top: number): string {
   return rows
     .slice(0, top)
     .map((row) => `${row.selfMs.toFixed(0).padStart(7)} ms ${((100 * row.selfMs) / totalMs).toFixed(1).padStart(5)}%  ${row.name}`)
@@ -163,4 +163,5 @@ function main(): void {
   else rmSync(dir, { recursive: true, force: true });
 }
 
-main();
+// bench/migrate.ts reuses summarize() and table().
+if (require.main === module) main();

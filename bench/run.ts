@@ -3,8 +3,8 @@
  * cdktf setup and against the floor; type check, `npm test`, and the synth's growth with the
  * number of environments. A benchmark, not a test: it asserts nothing, it reports.
  *
- *   npm run bench [-- --runs 5 --usual-runs 3 --test-runs 3 --environments 1,10,25,50
- *                    --sections synth,candidates,typecheck,test,scaling --quick]
+ *   npm run bench [-- --runs 5 --usual-runs 3 --test-runs 3 --migrate-runs 3 --environments 1,10,25,50
+ *                    --sections synth,candidates,typecheck,test,scaling,migrate --quick]
  *
  * Every section runs its variants interleaved (A B C A B C …) after one warm-up round, and reports
  * medians plus the spread (max − min) / median of the wall times. Results are printed as Markdown
@@ -32,7 +32,7 @@ import {
 import { BUNDLE_DIR, bundle } from './precompiled';
 import { ensureUsualSetup, installedVersion, PROJECT_DIR, type UsualSetup } from './usual-setup';
 
-const SECTIONS = ['synth', 'candidates', 'typecheck', 'test', 'scaling'] as const;
+const SECTIONS = ['synth', 'candidates', 'typecheck', 'test', 'scaling', 'migrate'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const TARGETS = { synthOverFloor: 1.5, usualOverSynth: 10, segmentRatio: 1.5 };
@@ -42,6 +42,7 @@ const { values: options } = parseArgs({
     runs: { type: 'string', default: '5' },
     'usual-runs': { type: 'string', default: '3' },
     'test-runs': { type: 'string', default: '3' },
+    'migrate-runs': { type: 'string', default: '3' },
     environments: { type: 'string', default: '1,10,25,50' },
     sections: { type: 'string', default: SECTIONS.join(',') },
     quick: { type: 'boolean', default: false },
@@ -51,6 +52,7 @@ const quick = options.quick;
 const RUNS = quick ? 3 : Number(options.runs);
 const USUAL_RUNS = quick ? 1 : Number(options['usual-runs']);
 const TEST_RUNS = quick ? 1 : Number(options['test-runs']);
+const MIGRATE_RUNS = quick ? 1 : Number(options['migrate-runs']);
 const SCALING_ENVIRONMENTS = options.environments.split(',').map(Number);
 const sections = new Set(options.sections.split(',') as Section[]);
 for (const s of sections) if (!SECTIONS.includes(s)) throw new Error(`unknown section ${s}; known: ${SECTIONS.join(', ')}`);
@@ -410,6 +412,26 @@ function scalingSection(): void {
   emit();
 }
 
+/**
+ * migrate-media against aws s3 sync, s3cmd and rclone: bench/migrate.ts, in its own process (it
+ * runs a local S3 server and installs the peers), its Markdown taken into this report.
+ */
+function migrateSection(): void {
+  const run = spawnSync(node, ['--import', 'tsx', join(PROJECT_DIR, 'bench', 'migrate.ts'), '--runs', String(MIGRATE_RUNS)], {
+    cwd: PROJECT_DIR,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (run.status !== 0) throw new Error(`bench/migrate.ts failed (exit ${run.status})`);
+  const lines = run.stdout.trimEnd().split('\n');
+  for (const line of lines) emit(line);
+  // Its verdicts join the others at the end.
+  targets.push(...lines.filter((line) => /^- .*: (met|missed)/.test(line)).map((line) => `Migration, ${line.slice(2)}`));
+  results.migrate = run.stdout;
+  emit();
+}
+
 function main(): void {
   requireGnuTime();
   const started = new Date();
@@ -432,6 +454,7 @@ function main(): void {
     if (section === 'typecheck') typecheckSection();
     if (section === 'test') testSection();
     if (section === 'scaling') scalingSection();
+    if (section === 'migrate') migrateSection();
   }
   if (targets.length > 0) {
     emit('## Targets');

@@ -20,6 +20,7 @@ import { compareStacks, readSynthesizedStacks } from './ci/changed-stacks';
 import { formatGuardReport, guardPlan, plannedLosses, readPlan } from './ci/plan-guard';
 import { allStacks, githubOutputs, listStacks } from './ci/stacks';
 import { commanderOutcome, EXIT, isBug, runEntryPoint } from './entry-point';
+import { type CdnTarget, parseCdnTarget } from './migrate/cdn';
 import { nodeSupportNotice } from './node-notice';
 import { DEFAULT_CACHE_CONTROL, DEFAULT_STATIC_PREFIXES } from './migrate/plan';
 import { loadEnvironment } from './stack-config';
@@ -40,6 +41,14 @@ function nonNegativeInteger(value: string): number {
 function size(value: string): number {
   try {
     return parseSize(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+}
+
+function cdnTarget(value: string): CdnTarget {
+  try {
+    return parseCdnTarget(value);
   } catch (error) {
     throw new InvalidArgumentError((error as Error).message);
   }
@@ -98,6 +107,7 @@ export function buildProgram(): Command {
     .addOption(credentialsOption())
     .option('--timeout <seconds>', 'per HTTP request', positiveInteger, 15)
     .option('--cdn-wait <seconds>', 'retry the CDN read this long (a CDN the deploy just created may need a minute)', nonNegativeInteger, 0)
+    .addOption(new Option('--cdn-path <path>', 'also check that the CDN serves this object (a path under the prefix) as the bucket holds it now, e.g. after migrate-media replaced it; repeatable').argParser(repeated).default([], 'none'))
     .option('--json', 'print the results as JSON')
     // Commands load their modules on use: the AWS SDK alone takes half a second to load.
     .action((stack: string, options) => exitWith(async () => (await import('./verify/command')).verifyCommand(stack, options)));
@@ -113,10 +123,20 @@ export function buildProgram(): Command {
     .option('--into <prefix>', "sub-prefix under the environment's prefix, e.g. media")
     .addOption(pathStyleOption())
     .addOption(credentialsOption())
-    .option('--concurrency <n>', 'files in flight', positiveInteger, 8)
+    .option('--concurrency <n>', 'files in flight', positiveInteger, 16)
     .addOption(new Option('--multipart-threshold <size>', 'upload files this large in parts').argParser(size).default(parseSize('64MiB'), '64MiB'))
-    .addOption(new Option('--part-size <size>', 'multipart part size (≥ 5MiB)').argParser(size).default(parseSize('16MiB'), '16MiB'))
-    .option('--multipart-concurrency <n>', 'multipart uploads in flight (each buffers 4 parts)', positiveInteger, 2)
+    .addOption(new Option('--part-size <size>', 'multipart part size (≥ 5MiB)').argParser(size).default(parseSize('8MiB'), '8MiB'))
+    .option('--multipart-concurrency <n>', 'multipart uploads in flight', positiveInteger, 2)
+    .option('--part-concurrency <n>', 'parts of one multipart upload in flight (each buffers one part)', positiveInteger, 4)
+    .option('--request-timeout <seconds>', 'longest a request without a large body may take', positiveInteger, 60)
+    .option('--stall-timeout <seconds>', 'abort a request when no byte moves either way for this long', positiveInteger, 30)
+    .option('--retry-for <seconds>', 'keep retrying while the service fails, up to this long without one success; then stop (rerun to continue)', positiveInteger, 120)
+    .option('--checksum', 'hash every file again instead of trusting the checksum cache')
+    .option('--state-dir <dir>', 'checksum cache and multipart journal (default: ~/.cache/cdktf-media-storage/migrate/<destination>)')
+    .addOption(new Option('--cdn <cdn>', 'purge this CDN after the copy: spaces:<CDN endpoint id> (DigitalOcean API, $DIGITALOCEAN_TOKEN) or cloudfront:<distribution id>').argParser(cdnTarget))
+    .addOption(new Option('--purge <what>', 'what the CDN purge covers: public objects replaced or deleted, also new ones (for a CDN that cached a 404), or nothing').choices(['changed', 'all', 'none']).default('changed'))
+    .option('--list-uploads', 'list incomplete multipart uploads under the destination, then exit')
+    .option('--abort-uploads <hours>', 'abort incomplete multipart uploads under the destination started this many hours ago or more (0: all), then exit', nonNegativeInteger)
     .option('--cache-control-public <value>', 'Cache-Control of public media', DEFAULT_CACHE_CONTROL.public)
     .option('--cache-control-static <value>', 'Cache-Control of static files', DEFAULT_CACHE_CONTROL.static)
     .option('--cache-control-private <value>', 'Cache-Control of private files', DEFAULT_CACHE_CONTROL.private)
@@ -125,12 +145,14 @@ export function buildProgram(): Command {
     .option('--delete', 'delete objects under the destination that have no local file (only after a complete copy)')
     .option('--force', 'upload even files that are already there')
     .option('--max-uploads <n>', 'stop after this many uploads (resume with another run)', positiveInteger)
-    .option('--no-progress', 'no progress bar')
+    .option('--no-progress', 'no progress line (it is shown on stderr when stderr is a terminal)')
     .option('--verbose', 'one line per file')
     .option('--json', 'print the summary as JSON')
     .action((stack: string, dir: string, options) =>
-      exitWith(async () =>
-        (await import('./migrate/command')).migrateCommand(stack, dir, {
+      exitWith(() =>
+        // require, not import(): npm run migrate-media loads the tools through scripts/register-ts.cjs
+        // (a CommonJS hook, half tsx's start-up time and memory), which import() would bypass.
+        (require('./migrate/command') as typeof import('./migrate/command')).migrateCommand(stack, dir, {
           ...options,
           cacheControl: { public: options.cacheControlPublic, static: options.cacheControlStatic, private: options.cacheControlPrivate },
         }),

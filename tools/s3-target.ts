@@ -2,7 +2,7 @@
  * How the tools reach a bucket: the S3 client, object URLs for anonymous and CDN requests, and
  * which credentials to use.
  */
-import { HeadBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import type { BucketOutput, CredentialsOutput, KeyPair, StackOutputs } from './outputs';
 
 export interface S3Target {
@@ -48,8 +48,12 @@ export function awsEndpointOverride(bucket: Pick<BucketOutput, 'endpoint'>, env:
   return env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || undefined;
 }
 
-export function s3Client(target: S3Target, credentials: KeyPair): S3Client {
-  return new S3Client({
+/** `overrides`: e.g. a migration's own retry policy and timeouts (maxAttempts 1, requestHandler). */
+export function s3Client(target: S3Target, credentials: KeyPair, overrides: Partial<S3ClientConfig> = {}): S3Client {
+  // Required here, not imported: the module serves tools that never send a request (and a
+  // migration that sends only lean requests); loading the SDK costs 22 MB and a quarter second.
+  const { S3Client: Client } = require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
+  return new Client({
     endpoint: target.endpoint,
     region: target.region,
     forcePathStyle: target.pathStyle,
@@ -59,6 +63,7 @@ export function s3Client(target: S3Target, credentials: KeyPair): S3Client {
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
     maxAttempts: 4,
+    ...overrides,
   });
 }
 
@@ -139,6 +144,7 @@ function completeKey(key: CredentialsOutput | undefined, suppliedSecret: Supplie
  * unconditioned s3:ListBucket, which AWS refuses a key whose listing is limited by `s3:prefix`.
  */
 export async function reachBucket(client: S3Client, bucket: string, prefix: string): Promise<void> {
+  const { HeadBucketCommand, ListObjectsV2Command } = require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
   if (prefix === '') await client.send(new HeadBucketCommand({ Bucket: bucket }));
   else await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: `${prefix.replace(/\/+$/, '')}/`, MaxKeys: 1 }));
 }

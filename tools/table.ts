@@ -25,7 +25,10 @@ export function formatBytes(bytes: number): string {
   return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
 }
 
-/** `5MiB`, `64 MB`, `1048576` → bytes. Binary and decimal units both accepted. */
+/**
+ * `5MiB`, `64 MB`, `1048576` → bytes. Binary and decimal units both accepted.
+ * Not the bytes package: it reads "64MB" as 64 × 2^20 and "5MiB", the unit the flags document, as 5 bytes.
+ */
 export function parseSize(text: string): number {
   const match = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]?i?b?)?\s*$/i.exec(text);
   if (match === null) throw new Error(`"${text}" is not a size (e.g. 5MiB, 64MB, 1048576)`);

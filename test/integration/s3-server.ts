@@ -43,10 +43,17 @@ async function freePort(): Promise<number> {
 export interface S3Server {
   readonly endpoint: string;
   readonly client: S3Client;
+  /** moto's log: one line per request it answered (the benchmark counts requests from it). */
+  readonly logFile: string;
   stop(): Promise<void>;
 }
 
-export async function startS3Server(): Promise<S3Server> {
+export interface S3ServerOptions {
+  /** Extra environment for moto, e.g. INITIAL_NO_AUTH_ACTION_COUNT to check signatures. */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+export async function startS3Server(options: S3ServerOptions = {}): Promise<S3Server> {
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
   // moto's Flask app answers every request with permissive CORS headers of its own unless told
@@ -56,7 +63,7 @@ export async function startS3Server(): Promise<S3Server> {
   const logFile = join(mkdtempSync(join(tmpdir(), 'moto-')), 'moto.log');
   const logFd = openSync(logFile, 'w');
   const child: ChildProcess = spawn(motoServerBinary(), ['-H', '127.0.0.1', '-p', String(port)], {
-    env: { ...process.env, MOTO_DISABLE_GLOBAL_CORS: 'true' },
+    env: { ...process.env, MOTO_DISABLE_GLOBAL_CORS: 'true', ...options.env },
     stdio: ['ignore', logFd, logFd],
   });
   closeSync(logFd);
@@ -87,6 +94,7 @@ export async function startS3Server(): Promise<S3Server> {
   return {
     endpoint,
     client,
+    logFile,
     async stop() {
       client.destroy();
       if (child.exitCode !== null) return;

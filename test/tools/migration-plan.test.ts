@@ -3,6 +3,7 @@ import {
   decide,
   destinationRoot,
   isPlainRelativePath,
+  keyProblem,
   objectKey,
   relativePathOfKey,
   storageClass,
@@ -68,34 +69,72 @@ describe('uploadHeaders', () => {
 });
 
 describe('decide', () => {
-  const local = { size: 10, sha256: 'aa', md5: '0123456789abcdef0123456789abcdef' };
+  const md5 = '0123456789abcdef0123456789abcdef';
+  const known = { md5, sha256: 'aa' };
+  const base = { size: 10, force: false, etagsAreMd5: true };
 
-  it('uploads a file that is not there', () => {
-    expect(decide(local, undefined)).toEqual({ action: 'upload', reason: 'new' });
+  it('uploads a file that is not there, without hashing it', () => {
+    expect(decide({ ...base, remote: undefined })).toEqual({ action: 'upload', reason: 'new' });
   });
 
-  it('skips an object with the same size and stored SHA-256', () => {
-    expect(decide(local, { size: 10, sha256: 'aa', etag: '"x-2"' }).action).toBe('skip');
+  it('uploads again when the size differs, without hashing', () => {
+    expect(decide({ ...base, remote: { size: 11, etag: `"${md5}"` } })).toMatchObject({ action: 'upload', reason: 'size differs (11 there)' });
   });
 
-  it('uploads again when the stored SHA-256 differs', () => {
-    expect(decide(local, { size: 10, sha256: 'bb' })).toEqual({ action: 'upload', reason: 'SHA-256 differs' });
+  it('asks for the checksums when the size is the same and the content is not known', () => {
+    expect(decide({ ...base, remote: { size: 10, etag: `"${md5}"` } })).toEqual({ action: 'hash' });
   });
 
-  it('uploads again when the size differs', () => {
-    expect(decide(local, { size: 11, sha256: 'aa' }).reason).toMatch(/size differs/);
+  it('skips an object whose ETag is the one recorded when this content was copied', () => {
+    const kmsEtag = 'ffffffffffffffffffffffffffffffff';
+    expect(decide({ ...base, remote: { size: 10, etag: `"${kmsEtag}"` }, known: { ...known, etag: kmsEtag } })).toMatchObject({ action: 'skip' });
   });
 
   it('skips an object another tool uploaded in one part when its ETag is the MD5', () => {
-    expect(decide(local, { size: 10, etag: '"0123456789ABCDEF0123456789ABCDEF"' })).toEqual({ action: 'skip', reason: 'same size and MD5 (ETag)' });
+    expect(decide({ ...base, remote: { size: 10, etag: `"${md5.toUpperCase()}"` }, known })).toEqual({ action: 'skip', reason: 'same size and MD5 (ETag)' });
   });
 
-  it('uploads again over a multipart ETag without stored checksum', () => {
-    expect(decide(local, { size: 10, etag: '"0123456789abcdef0123456789abcdef-3"' }).reason).toMatch(/multipart ETag/);
+  it('uploads an edit that kept the size, seen by its MD5', () => {
+    expect(decide({ ...base, remote: { size: 10, etag: '"ffffffffffffffffffffffffffffffff"' }, known })).toEqual({ action: 'upload', reason: 'content differs (MD5)' });
+  });
+
+  it("asks the stored SHA-256 when the bucket's ETags are not MD5s", () => {
+    expect(decide({ ...base, etagsAreMd5: false, remote: { size: 10, etag: '"ffffffffffffffffffffffffffffffff"' }, known }).action).toBe('head');
+  });
+
+  it('skips a multipart object whose ETag is reproduced with the same part size', () => {
+    const multipartEtag = `${md5}-3`;
+    expect(decide({ ...base, remote: { size: 10, etag: `"${multipartEtag}"` }, known: { ...known, multipartEtag } }).action).toBe('skip');
+  });
+
+  it('uploads a multipart object with the same part count but another ETag', () => {
+    expect(decide({ ...base, remote: { size: 10, etag: '"ffffffffffffffffffffffffffffffff-3"' }, known: { ...known, multipartEtag: `${md5}-3` } }).action).toBe('upload');
+  });
+
+  it('asks the stored SHA-256 over a multipart ETag of another part size', () => {
+    expect(decide({ ...base, remote: { size: 10, etag: '"ffffffffffffffffffffffffffffffff-5"' }, known: { ...known, multipartEtag: `${md5}-3` } })).toMatchObject({ action: 'head', reason: 'multipart ETag of another part size' });
   });
 
   it('uploads an identical object when forced', () => {
-    expect(decide(local, { size: 10, sha256: 'aa' }, true)).toEqual({ action: 'upload', reason: 'forced' });
+    expect(decide({ ...base, force: true, remote: { size: 10, etag: `"${md5}"` }, known })).toEqual({ action: 'upload', reason: 'forced' });
+  });
+});
+
+describe('keyProblem', () => {
+  it('accepts a key of 1,024 bytes', () => {
+    expect(keyProblem('k'.repeat(1024))).toBeUndefined();
+  });
+
+  it("refuses a key over S3's 1,024 bytes, counting UTF-8 bytes", () => {
+    expect(keyProblem('é'.repeat(513))).toMatch(/1026 bytes, over S3's limit of 1024/);
+  });
+
+  it('refuses control characters, which an XML listing cannot carry', () => {
+    expect(keyProblem('media/a\u0001b.jpg')).toMatch(/control character U\+0001/);
+  });
+
+  it('accepts spaces and non-ASCII letters', () => {
+    expect(keyProblem('media/café menu/写真 1.png')).toBeUndefined();
   });
 });
 

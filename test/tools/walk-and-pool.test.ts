@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { forEachConcurrently, Semaphore } from '../../tools/migrate/pool';
-import { type IgnoredEntry, walkFiles } from '../../tools/migrate/walk';
+import { type IgnoredEntry, printableName, walkFiles, type WalkProblem } from '../../tools/migrate/walk';
 
 describe('walkFiles', () => {
   function tree(): string {
@@ -23,8 +23,42 @@ describe('walkFiles', () => {
 
   it('reports symbolic links instead of following them', async () => {
     const ignored: IgnoredEntry[] = [];
-    for await (const file of walkFiles(tree(), (entry) => ignored.push(entry))) expect(file.relative).not.toBe('link');
+    for await (const file of walkFiles(tree(), { onIgnored: (entry) => ignored.push(entry) })) expect(file.relative).not.toBe('link');
     expect(ignored).toEqual([{ relative: 'link', reason: 'symbolic link (not followed)' }]);
+  });
+
+  it('reports a name that is not valid UTF-8 and walks on', async () => {
+    // GIVEN a Latin-1 file name (0xE9 for é), which Linux stores as the bytes it was given
+    const root = tree();
+    writeFileSync(Buffer.from(join(root, 'b', 'caf\xe9.jpg'), 'latin1'), 'x');
+    const problems: WalkProblem[] = [];
+    const relatives: string[] = [];
+    // WHEN the tree is walked
+    for await (const file of walkFiles(root, { onProblem: (problem) => problems.push(problem) })) relatives.push(file.relative);
+    // THEN that one name is reported, printably, and every other file is still yielded
+    expect(problems).toEqual([{ relative: 'b/caf\\xe9.jpg', reason: expect.stringMatching(/not valid UTF-8/) }]);
+    expect(relatives).toEqual(['a-b.txt', 'a/z.txt', 'a0.txt', 'b/c/d.txt', 'photos 2024/café.jpg']);
+  });
+
+  it('reports a directory that cannot be read and walks on', async () => {
+    // GIVEN a directory that disappears between its parent's listing and its own (as root, a
+    // chmod 000 directory stays readable; the integration tier runs the CLI unprivileged for EACCES)
+    const root = tree();
+    writeFileSync(join(root, 'b', 'a.txt'), 'a');
+    const problems: WalkProblem[] = [];
+    const relatives: string[] = [];
+    // WHEN b/c is removed after b was listed, before b/c is read
+    for await (const file of walkFiles(root, { onProblem: (problem) => problems.push(problem) })) {
+      relatives.push(file.relative);
+      if (file.relative === 'b/a.txt') rmSync(join(root, 'b', 'c'), { recursive: true });
+    }
+    // THEN b/c is reported by name and the walk goes on past it
+    expect(problems).toEqual([{ relative: 'b/c/', reason: expect.stringMatching(/^directory cannot be read \(ENOENT/) }]);
+    expect(relatives).toEqual(['a-b.txt', 'a/z.txt', 'a0.txt', 'b/a.txt', 'photos 2024/café.jpg']);
+  });
+
+  it('prints the bytes of a name that are not UTF-8 as \\xNN and keeps the rest', () => {
+    expect(printableName(Buffer.concat([Buffer.from('photo-'), Buffer.from([0xff, 0xfe]), Buffer.from('é.jpg')]))).toBe('photo-\\xff\\xfeé.jpg');
   });
 
   it('gives each file its size', async () => {

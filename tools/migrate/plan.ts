@@ -18,7 +18,10 @@ export interface ClassRules {
 
 export const DEFAULT_STATIC_PREFIXES: readonly string[] = ['static'];
 
-/** Metadata key (x-amz-meta-sha256) holding the hex SHA-256 of the object's content. */
+/**
+ * Metadata key (x-amz-meta-sha256) holding the hex SHA-256 of the object's content, where it was
+ * known before the upload started. Read (by HEAD) only where the ETag cannot decide.
+ */
 export const CHECKSUM_METADATA_KEY = 'sha256';
 
 /** Where the files go: the environment prefix plus an optional sub-prefix (`--into media`). */
@@ -59,7 +62,8 @@ export function uploadHeaders(options: {
   readonly storageClass: StorageClass;
   readonly access: string;
   readonly cacheControl: CacheControls;
-  readonly sha256: string;
+  /** Known before the upload starts only for files read whole or hashed by an earlier run. */
+  readonly sha256?: string;
 }): UploadHeaders {
   const isPublic = options.storageClass !== 'private';
   return {
@@ -68,49 +72,105 @@ export function uploadHeaders(options: {
     // Under the policy model the bucket policy makes public prefixes readable; an ACL is not needed
     // (and AWS buckets with ACLs disabled refuse one).
     ...(isPublic && options.access === 'acl' ? { ACL: 'public-read' as const } : {}),
-    Metadata: { [CHECKSUM_METADATA_KEY]: options.sha256 },
+    Metadata: options.sha256 === undefined ? {} : { [CHECKSUM_METADATA_KEY]: options.sha256 },
   };
 }
 
-export interface LocalFacts {
-  readonly size: number;
-  readonly sha256: string;
-  readonly md5: string;
-}
-
+/** What the listing says about an object (ListObjectsV2 carries no metadata). */
 export interface RemoteFacts {
   readonly size: number;
-  /** From the object's metadata, when a previous run (of this tool) stored it. */
-  readonly sha256?: string;
   readonly etag?: string;
+}
+
+/**
+ * What is known about the local content: from the checksum cache, or hashed in this run. A file
+ * uploaded by a stream (larger than what is read whole) is not hashed on the way: its entry holds
+ * only the ETag the upload got, which is all an unchanged rerun compares.
+ */
+export interface KnownDigests {
+  readonly md5?: string;
+  readonly sha256?: string;
+  /** The ETag a multipart upload of this content with this tool's part size gets (large files only). */
+  readonly multipartEtag?: string;
+  /** The ETag the object had when this tool last uploaded or matched this content. */
+  readonly etag?: string;
+}
+
+export interface DecisionInput {
+  readonly size: number;
+  readonly remote?: RemoteFacts;
+  /** Undefined when the content has not been hashed and the cache does not know it. */
+  readonly known?: KnownDigests;
+  readonly force: boolean;
+  /**
+   * Whether single-part ETags on this bucket are the MD5 of the content (true on Spaces, MinIO and
+   * S3 with SSE-S3; false with SSE-KMS, where an ETag tells nothing about the content).
+   */
+  readonly etagsAreMd5: boolean;
 }
 
 export type Decision =
   | { readonly action: 'upload'; readonly reason: string }
-  | { readonly action: 'skip'; readonly reason: string };
+  | { readonly action: 'skip'; readonly reason: string }
+  /** The content's checksums are needed: hash the file, then decide again. */
+  | { readonly action: 'hash' }
+  /** Only the SHA-256 this tool stores in the object's metadata can decide: one HEAD request. */
+  | { readonly action: 'head'; readonly reason: string };
+
+const MD5_ETAG = /^[0-9a-f]{32}$/;
+const MULTIPART_ETAG = /^[0-9a-f]{32}-(\d+)$/;
+
+export function normalizeEtag(etag: string | undefined): string | undefined {
+  return etag?.replace(/"/g, '').toLowerCase();
+}
 
 /**
- * Whether a file must be uploaded. An object is kept only when its size and a checksum match:
- * the SHA-256 this tool stores in metadata, else a single-part ETag (the MD5 of the content). A
- * multipart ETag is an MD5 of part MD5s that depends on the part size another tool chose, so an
- * object with one and without our metadata is uploaded again.
+ * Whether a file must be uploaded, decided from the listing wherever it can be: a new key or a
+ * different size needs no checksum; an ETag equal to the one recorded when this tool copied the
+ * same content means unchanged; a single-part ETag is the content's MD5 (where the bucket's ETags
+ * are MD5s); a multipart ETag is reproduced locally with this tool's part size. Only what none of
+ * these decides asks the object's stored SHA-256 (`head`). A skip always rests on an equal size
+ * and an equal checksum, so a wrong answer can only cost an upload, never lose an edit.
  */
-export function decide(local: LocalFacts, remote: RemoteFacts | undefined, force = false): Decision {
+export function decide(input: DecisionInput): Decision {
+  const { remote, known } = input;
   if (remote === undefined) return { action: 'upload', reason: 'new' };
-  if (force) return { action: 'upload', reason: 'forced' };
-  if (remote.size !== local.size) return { action: 'upload', reason: `size differs (${remote.size} there)` };
-  if (remote.sha256 !== undefined) {
-    return remote.sha256 === local.sha256
-      ? { action: 'skip', reason: 'same size and SHA-256' }
-      : { action: 'upload', reason: 'SHA-256 differs' };
+  if (input.force) return { action: 'upload', reason: 'forced' };
+  if (remote.size !== input.size) return { action: 'upload', reason: `size differs (${remote.size} there)` };
+  const etag = normalizeEtag(remote.etag) ?? '';
+  if (known?.etag !== undefined && etag === known.etag) return { action: 'skip', reason: 'unchanged (same size and ETag as when copied)' };
+  if (known?.md5 === undefined) return { action: 'hash' };
+  if (MD5_ETAG.test(etag)) {
+    if (etag === known.md5) return { action: 'skip', reason: 'same size and MD5 (ETag)' };
+    return input.etagsAreMd5 ? { action: 'upload', reason: 'content differs (MD5)' } : { action: 'head', reason: "this bucket's ETags are not MD5s" };
   }
-  const etag = remote.etag?.replace(/"/g, '');
-  if (etag !== undefined && /^[0-9a-f]{32}$/i.test(etag)) {
-    return etag.toLowerCase() === local.md5
-      ? { action: 'skip', reason: 'same size and MD5 (ETag)' }
-      : { action: 'upload', reason: 'MD5 differs' };
+  const multipart = MULTIPART_ETAG.exec(etag);
+  if (multipart !== null && known.multipartEtag !== undefined) {
+    if (etag === known.multipartEtag) return { action: 'skip', reason: 'same size and multipart ETag' };
+    const sameParts = known.multipartEtag.endsWith(`-${multipart[1]}`);
+    if (sameParts && input.etagsAreMd5) return { action: 'upload', reason: 'content differs (multipart ETag)' };
   }
-  return { action: 'upload', reason: 'no comparable checksum (multipart ETag without sha256 metadata)' };
+  return { action: 'head', reason: multipart !== null ? 'multipart ETag of another part size' : 'ETag is not a checksum' };
+}
+
+/** The longest key S3 accepts, in bytes of UTF-8. */
+export const MAX_KEY_BYTES = 1024;
+
+/**
+ * Why S3 would refuse a key or return it garbled, or undefined. Control characters are accepted
+ * by PUT but cannot appear in an XML 1.0 listing, so the object could never be listed (and so
+ * never skipped or deleted) by a tool that does not ask for URL-encoded listings.
+ */
+export function keyProblem(key: string): string | undefined {
+  const bytes = Buffer.byteLength(key);
+  if (bytes > MAX_KEY_BYTES) return `the key would be ${bytes} bytes, over S3's limit of ${MAX_KEY_BYTES}; shorten the path`;
+  for (const char of key) {
+    const code = char.codePointAt(0)!;
+    if (code < 0x20 || code === 0x7f || code === 0xfffe || code === 0xffff) {
+      return `the name contains the control character U+${code.toString(16).toUpperCase().padStart(4, '0')}, which S3 listings (XML 1.0) cannot carry; rename it`;
+    }
+  }
+  return undefined;
 }
 
 /**

@@ -1,4 +1,8 @@
-/** Bounded concurrency without a promise per item: N workers pull from one iterator. */
+/**
+ * Bounded concurrency without a promise per item: N workers pull from one iterator.
+ * Not p-limit: it takes one call (and one pending promise) per item up front, where this pulls
+ * the next file only when a worker is free, and its releases since v4 are ESM-only.
+ */
 
 /**
  * Runs `work` on every item with at most `concurrency` at once. Items are pulled only when a

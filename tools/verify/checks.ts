@@ -4,7 +4,7 @@
  * reads from the origin and the CDN, a presigned URL, CORS preflights. Test objects live under
  * `.cdktf-media-storage-verify` names inside the environment's prefix and are deleted at the end.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
   DeleteObjectCommand,
   GetBucketLocationCommand,
@@ -61,6 +61,7 @@ export const CHECKS = {
   presigned: 'presigned URL serves the private object',
   corsAllowed: (origin: string) => `CORS preflight from ${origin} allowed`,
   corsRefused: 'CORS preflight from an unlisted origin refused',
+  cdnPath: (path: string) => `CDN serves the current object: ${path}`,
 } as const;
 
 interface HttpAnswer {
@@ -258,4 +259,43 @@ export async function runBucketChecks(options: BucketChecksOptions): Promise<Che
 /** A presigned URL without its signature, for logs. */
 function redactQuery(url: string): string {
   return url.split('?')[0] + '?X-Amz-…';
+}
+
+export interface CdnPathChecksOptions {
+  readonly bucket: BucketOutput;
+  readonly target: S3Target;
+  readonly client: S3Client;
+  /** Paths relative to the environment prefix, as the app builds URLs: `media/avatars/1.jpg`. */
+  readonly paths: readonly string[];
+  /** @default 15000 */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * After a migration replaced objects (and purged the CDN), whether the CDN serves each path with
+ * the bytes the bucket holds now, not a cached old copy: the two bodies' MD5s must match.
+ */
+export async function runCdnPathChecks(options: CdnPathChecksOptions): Promise<CheckResult[]> {
+  const { bucket, target, client } = options;
+  const timeoutMs = options.timeoutMs ?? 15000;
+  const md5 = (bytes: Uint8Array) => createHash('md5').update(bytes).digest('hex');
+  const results: CheckResult[] = [];
+  for (const path of options.paths) {
+    const name = CHECKS.cdnPath(path);
+    try {
+      const key = joinPrefix(bucket.prefix, path);
+      const object = await client.send(new GetObjectCommand({ Bucket: target.bucket, Key: key }));
+      const expected = md5((await object.Body?.transformToByteArray()) ?? new Uint8Array());
+      const url = joinUrl(bucket.publicBaseUrl, path);
+      const response = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+      const served = md5(new Uint8Array(await response.arrayBuffer()));
+      if (response.status !== 200) throw new CheckFailure(`GET ${url}: HTTP ${response.status}, expected 200`);
+      const age = response.headers.get('age');
+      if (served !== expected) throw new CheckFailure(`GET ${url}: the CDN serves other bytes than s3://${target.bucket}/${key} (MD5 ${served}, the object ${expected}${age === null ? '' : `; cached ${age} s ago`}): purge it`);
+      results.push({ role: bucket.role, check: name, status: 'pass', detail: `GET ${url}: HTTP 200, same MD5 as the object (${expected})` });
+    } catch (error) {
+      results.push({ role: bucket.role, check: name, status: 'fail', detail: error instanceof CheckFailure ? error.message : describe(error) });
+    }
+  }
+  return results;
 }

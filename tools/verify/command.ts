@@ -6,7 +6,7 @@ import { type CredentialsChoice, resolveCredentials, s3Client, targetOf, usePath
 import { bucketOf, loadEnvironment } from '../stack-config';
 import { suppliedSecretLookup } from '../supplied-secret';
 import { formatTable } from '../table';
-import { type BucketChecksOptions, type CheckResult, runBucketChecks } from './checks';
+import { type BucketChecksOptions, type CheckResult, runBucketChecks, runCdnPathChecks } from './checks';
 
 export interface VerifyOptions {
   readonly outputsFile?: string;
@@ -16,6 +16,8 @@ export interface VerifyOptions {
   readonly credentials?: CredentialsChoice;
   readonly timeout?: number;
   readonly cdnWait?: number;
+  /** Paths (relative to the environment prefix) whose CDN copy must match the object. */
+  readonly cdnPath?: readonly string[];
   readonly json?: boolean;
 }
 
@@ -87,6 +89,9 @@ export async function verifyCommand(stack: string, options: VerifyOptions): Prom
           ),
         })),
       );
+      if (options.cdnPath !== undefined && options.cdnPath.length > 0) {
+        results.push(...(await runCdnPathChecks({ bucket, target, client, paths: options.cdnPath, timeoutMs: (options.timeout ?? 15) * 1000 })));
+      }
     } finally {
       client.destroy();
     }
