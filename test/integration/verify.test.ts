@@ -120,7 +120,7 @@ describe('verify on a misconfigured bucket', () => {
     const { code, report } = verify('app-prod', { bucket: 'never-created', prefix: 'prod', publicPrefixes: [], privatePrefixes: [], access: 'acl', cors });
     expect(failedChecks(report)).toEqual([CHECKS.credentials]);
     // Missing, not a credentials problem: the operator deploys rather than checks the keys.
-    expect(report.results.find((r) => r.check === CHECKS.credentials)?.detail).toBe(`bucket never-created does not exist at ${server.endpoint} (HeadBucket: 404 Not Found)`);
+    expect(report.results.find((r) => r.check === CHECKS.credentials)?.detail).toBe(`bucket never-created does not exist at ${server.endpoint} (ListObjectsV2 prod/: NoSuchBucket)`);
     expect(report.results.filter((r) => r.status === 'skip').map((r) => r.detail)).toContain('the bucket does not exist');
     expect(code).toBe(1);
   });

@@ -98,6 +98,7 @@ export async function runBucketChecks(options: BucketChecksOptions): Promise<Che
   };
 
   let missing = false;
+  const firstRequest = bucket.prefix === '' ? 'HeadBucket' : `ListObjectsV2 ${bucket.prefix}/`;
   const reachable = await check(CHECKS.credentials, async () => {
     try {
       await reachBucket(client, target.bucket, bucket.prefix);
@@ -107,11 +108,11 @@ export async function runBucketChecks(options: BucketChecksOptions): Promise<Che
       missing = isMissingBucket(error);
       if (missing) {
         const answer = (error as Error).name === 'NoSuchBucket' ? 'NoSuchBucket' : '404 Not Found';
-        throw new CheckFailure(`bucket ${target.bucket} does not exist at ${target.endpoint} (HeadBucket: ${answer})`);
+        throw new CheckFailure(`bucket ${target.bucket} does not exist at ${target.endpoint} (${firstRequest}: ${answer})`);
       }
       throw error;
     }
-    return `${bucket.prefix === '' ? 'HeadBucket' : `ListObjectsV2 ${bucket.prefix}/`} ${target.bucket} at ${target.endpoint} with ${options.credentialsSource}`;
+    return `${firstRequest} ${target.bucket} at ${target.endpoint} with ${options.credentialsSource}`;
   });
   if (!reachable) {
     for (const name of [CHECKS.region, CHECKS.canary, CHECKS.publicOrigin, CHECKS.publicCdn, CHECKS.privateOrigin, CHECKS.privateCdn, CHECKS.presigned]) {
