@@ -24,7 +24,12 @@ const PLATFORM = 'linux_amd64';
 // ------------------------------------------------------------------------------------------------
 // What the suite reports besides pass/fail: substitutions, stacks that could not run and why.
 
-export type ReportKind = 'substitution' | 'cannot-run' | 'validate-only' | 'applied' | 'verified';
+/**
+ * `not-applied` names an apply test file that could not apply anything here (subject: the file,
+ * detail: its stacks and the reason): run.sh ends with a loud line listing them, so a tier that
+ * applied nothing never reads as a plain pass.
+ */
+export type ReportKind = 'substitution' | 'cannot-run' | 'validate-only' | 'plan-only' | 'applied' | 'deviation' | 'verified' | 'not-applied';
 
 /**
  * Records a fact for the run's summary: appended as a JSON line to $ENGINE_REPORT (run.sh prints
@@ -333,15 +338,180 @@ export interface HttpResponse {
 }
 
 /** One unsigned request, with exactly the headers given (fetch would refuse Origin and friends). */
-export function http(method: string, url: string, headers: Record<string, string> = {}): Promise<HttpResponse> {
+export function http(method: string, url: string, headers: Record<string, string> = {}, body?: string): Promise<HttpResponse> {
   const target = new URL(url);
   return new Promise((resolve, reject) => {
     const req = httpRequest({ host: target.hostname, port: target.port, path: `${target.pathname}${target.search}`, method, headers }, (res) => {
-      let body = '';
-      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      let text = '';
+      res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
     });
     req.once('error', reject);
+    if (body !== undefined) req.write(body);
     req.end();
   });
+}
+
+// ------------------------------------------------------------------------------------------------
+// moto as the AWS API: S3, IAM, STS, KMS and CloudFront on one endpoint (services.sh starts it).
+
+export const MOTO_ENDPOINT = process.env.ENGINE_S3_ENDPOINT ?? 'http://s3local:4566';
+/** moto's default account: the ARNs it hands out carry it. */
+export const MOTO_ACCOUNT = '123456789012';
+
+/**
+ * The AWS provider of an AWS stack pointed at moto, as an override file: every service the stacks
+ * use on moto's endpoint, no account id lookup and no metadata API. Credentials are validated
+ * (STS GetCallerIdentity answers on moto), and come from the environment of each tofu run.
+ */
+export function awsToMotoOverride(endpoint = MOTO_ENDPOINT): Record<string, unknown> {
+  return {
+    provider: {
+      aws: [{
+        endpoints: [{ s3: endpoint, iam: endpoint, sts: endpoint, kms: endpoint, cloudfront: endpoint }],
+        skip_requesting_account_id: true,
+        skip_metadata_api_check: 'true',
+      }],
+    },
+  };
+}
+
+/**
+ * moto's IAM authentication, switched at run time (`/moto-api/reset-auth`): on, every request
+ * must be signed by the key of an IAM user in moto and is checked against that user's identity
+ * policies (actions and resources; conditions are not evaluated); off, any key is accepted.
+ * Returns the previous setting's request count ("inf" when it was off).
+ */
+export async function motoIamAuthentication(on: boolean, endpoint = MOTO_ENDPOINT): Promise<string> {
+  // The body is the number of requests still let through unsigned; moto reads it as raw data,
+  // so no form content type.
+  const response = await http('POST', `${endpoint}/moto-api/reset-auth`, { 'content-type': 'text/plain' }, on ? '0' : 'inf');
+  if (response.status !== 200) throw new Error(`moto reset-auth answered ${response.status}: ${response.body}`);
+  return (JSON.parse(response.body) as { PREVIOUS_INITIAL_NO_AUTH_ACTION_COUNT: string }).PREVIOUS_INITIAL_NO_AUTH_ACTION_COUNT;
+}
+
+/**
+ * Resource types moto 5.2.5 does not implement, with the API path its CloudFront answers 404 on.
+ * Left out of every apply to moto (`-exclude`), they stay at plan level.
+ */
+export const NOT_IN_MOTO: Readonly<Record<string, { readonly api: string; readonly path: string }>> = {
+  aws_cloudfront_cache_policy: { api: 'CloudFront cache policies', path: '/2020-05-31/cache-policy' },
+  aws_cloudfront_response_headers_policy: { api: 'CloudFront response headers policies', path: '/2020-05-31/response-headers-policy' },
+};
+
+/** Addresses of a stack's resources whose type moto does not implement (see NOT_IN_MOTO). */
+export function notInMoto(json: StackJson): string[] {
+  return Object.keys(NOT_IN_MOTO).flatMap((type) => addressesOf(json, type));
+}
+
+/**
+ * `-exclude` leaves a resource out together with everything that refers to it. So that a
+ * resource which only *names* an excluded one (a distribution naming its cache policy by id) is
+ * still applied, each top-level argument or block of it that refers to an excluded address is
+ * rewritten, in an override file, with a placeholder in place of the reference. Returns the
+ * override and, for the report, `address.argument` of every rewritten value.
+ */
+export function detachFromExcluded(json: StackJson, excluded: readonly string[]): { override: Record<string, unknown>; detached: string[] } {
+  const pattern = `\\$\\{(${excluded.map((a) => a.replaceAll('.', '\\.')).join('|')})\\.id\\}`;
+  const placeholder = (address: string) => `engine-not-applied-${address.split('.')[1]}`;
+  const resource: Record<string, Record<string, Record<string, unknown>>> = {};
+  const detached: string[] = [];
+  if (excluded.length === 0) return { override: {}, detached };
+  for (const [type, byName] of Object.entries(json.resource ?? {})) {
+    for (const [name, config] of Object.entries(byName)) {
+      if (excluded.includes(`${type}.${name}`)) continue;
+      for (const [argument, value] of Object.entries(config)) {
+        const text = JSON.stringify(value);
+        if (!new RegExp(pattern).test(text)) continue;
+        ((resource[type] ??= {})[name] ??= {})[argument] = JSON.parse(text.replace(new RegExp(pattern, 'g'), (_m, address: string) => placeholder(address))) as unknown;
+        detached.push(`${type}.${name}.${argument}`);
+      }
+    }
+  }
+  return { override: detached.length === 0 ? {} : { resource }, detached };
+}
+
+/**
+ * The operations of one AWS service that a provider debug log (TF_LOG_PROVIDER=DEBUG) records as
+ * sent, sorted and without repeats.
+ */
+export function awsCalls(log: string, service: string): string[] {
+  const calls = new Set<string>();
+  for (const line of log.split('\n')) {
+    if (!line.includes('HTTP Request Sent')) continue;
+    const serviceOf = /rpc\.service[=":]+([\w ]+?)["\s]/.exec(line)?.[1];
+    const method = /rpc\.method[=":]+(\w+)/.exec(line)?.[1];
+    if (serviceOf === service && method !== undefined) calls.add(method);
+  }
+  return [...calls].sort();
+}
+
+/** `-exclude=<address>` for each address. */
+export function excludeArgs(addresses: readonly string[]): string[] {
+  return addresses.map((address) => `-exclude=${address}`);
+}
+
+// ------------------------------------------------------------------------------------------------
+// Plans and state, as tofu writes them.
+
+export interface PlannedChange {
+  readonly address: string;
+  readonly type: string;
+  readonly change: { readonly actions: readonly string[]; readonly before: unknown; readonly after: unknown; readonly after_unknown?: unknown };
+}
+
+/** `tofu plan -out` then `tofu show -json`: every resource change of the plan. */
+export async function planChanges(dir: string, args: readonly string[] = [], env: Record<string, string> = {}): Promise<PlannedChange[]> {
+  await tofuOk(dir, ['plan', '-input=false', '-out=engine-check.tfplan', ...args], env);
+  const shown = JSON.parse((await tofuOk(dir, ['show', '-json', 'engine-check.tfplan'], env)).stdout) as { resource_changes?: PlannedChange[] };
+  return shown.resource_changes ?? [];
+}
+
+/**
+ * The attribute paths (`origin[0].origin_access_control_id`) whose values differ between two
+ * JSON values, leaf by leaf. Values tofu will only know after apply count as changed.
+ */
+export function changedPaths(before: unknown, after: unknown, unknown: unknown = undefined, path = ''): string[] {
+  if (unknown === true) return [path];
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+  if (Array.isArray(before) || Array.isArray(after)) {
+    const b = Array.isArray(before) ? before : [];
+    const a = Array.isArray(after) ? after : [];
+    const u = Array.isArray(unknown) ? unknown : [];
+    if (b.length !== a.length) return [path];
+    return a.flatMap((item, i) => changedPaths(b[i], item, u[i], `${path}[${i}]`));
+  }
+  if (isObject(before) && isObject(after)) {
+    const u = isObject(unknown) ? unknown : {};
+    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+    return keys.flatMap((key) => changedPaths(before[key], after[key], u[key], path === '' ? key : `${path}.${key}`));
+  }
+  return JSON.stringify(before) === JSON.stringify(after) ? [] : [path];
+}
+
+export interface StateFile {
+  readonly resources: ReadonlyArray<{
+    readonly mode: string;
+    readonly type: string;
+    readonly name: string;
+    readonly instances: ReadonlyArray<{ readonly attributes: Record<string, unknown>; readonly dependencies?: readonly string[] }>;
+  }>;
+  readonly outputs: Record<string, { readonly value: unknown }>;
+}
+
+/** A local state file (the engine's copies keep their state in local files). */
+export function readState(path: string): StateFile {
+  return JSON.parse(readFileSync(path, 'utf8')) as StateFile;
+}
+
+/** Addresses of the managed resources in a state, sorted. */
+export function stateAddresses(state: StateFile): string[] {
+  return state.resources.filter((r) => r.mode === 'managed').map((r) => `${r.type}.${r.name}`).sort();
+}
+
+/** The attributes of one managed resource in a state. */
+export function stateAttributes(state: StateFile, address: string): Record<string, unknown> {
+  const found = state.resources.find((r) => r.mode === 'managed' && `${r.type}.${r.name}` === address);
+  if (found === undefined) throw new Error(`${address} is not in the state`);
+  return found.instances[0].attributes;
 }
