@@ -363,12 +363,17 @@ export const MOTO_ACCOUNT = '123456789012';
  * The AWS provider of an AWS stack pointed at moto, as an override file: every service the stacks
  * use on moto's endpoint, no account id lookup and no metadata API. Credentials are validated
  * (STS GetCallerIdentity answers on moto), and come from the environment of each tofu run.
+ *
+ * s3control too: once STS has named the account, the provider reads and writes bucket tags with
+ * S3 Control's ListTagsForResource/TagResource at `<account>.<s3control endpoint host>` (moto
+ * serves them; *.s3local resolves in the namespace). Without it those calls go to AWS itself and
+ * retry until the apply is killed.
  */
 export function awsToMotoOverride(endpoint = MOTO_ENDPOINT): Record<string, unknown> {
   return {
     provider: {
       aws: [{
-        endpoints: [{ s3: endpoint, iam: endpoint, sts: endpoint, kms: endpoint, cloudfront: endpoint }],
+        endpoints: [{ s3: endpoint, s3control: endpoint, iam: endpoint, sts: endpoint, kms: endpoint, cloudfront: endpoint }],
         skip_requesting_account_id: true,
         skip_metadata_api_check: 'true',
       }],
@@ -439,9 +444,9 @@ export function awsCalls(log: string, service: string): string[] {
   const calls = new Set<string>();
   for (const line of log.split('\n')) {
     if (!line.includes('HTTP Request Sent')) continue;
-    const serviceOf = /rpc\.service[=":]+([\w ]+?)["\s]/.exec(line)?.[1];
-    const method = /rpc\.method[=":]+(\w+)/.exec(line)?.[1];
-    if (serviceOf === service && method !== undefined) calls.add(method);
+    // aws-sdk-go-base writes rpc.method as "<service>/<operation>" (OpenTelemetry semconv).
+    const match = /rpc\.method["=:]+"?([\w ]+)\/(\w+)/.exec(line);
+    if (match?.[1] === service) calls.add(match[2]);
   }
   return [...calls].sort();
 }
