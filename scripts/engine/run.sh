@@ -12,7 +12,7 @@
 # service that did not start, a failed test, a checkov finding without a reasoned skip.
 #
 # Environment:
-#   ENGINE_BUILD_AWS=1   also build hashicorp/aws (cold: about 60 min on 2 cores); without it the
+#   ENGINE_BUILD_AWS=1   also build hashicorp/aws (cold, -N -l: 22 min on 2 idle cores, 58 min on 2 loaded ones); without it the
 #                        AWS provider is used whenever its binary is already in the mirror
 #   ENGINE_K8S_PROVIDER_DEV (default 1 here): build the kubernetes provider's dev stand-in, since
 #                        the proxy refuses the pinned 2.38.0 commit
@@ -47,7 +47,7 @@ summary() {
   fi
   if ! compgen -G "$ENGINE_CACHE/mirror/*/hashicorp/aws/*/linux_amd64/terraform-provider-aws_v*" >/dev/null; then
     echo "  not built: hashicorp/aws: the tier uses it only when its binary is in the mirror."
-    echo "    Enable it with: ENGINE_BUILD_AWS=1 npm run test:engine (cold build about 60 min on 2 cores, then cached)"
+    echo "    Enable it with: ENGINE_BUILD_AWS=1 npm run test:engine (cold build 22 min on 2 idle cores, 58 min on 2 loaded ones; then cached)"
   fi
   if [[ -s $REPORT ]]; then
     python3 - "$REPORT" <<'EOF'
