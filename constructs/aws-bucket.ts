@@ -1,4 +1,5 @@
 import { S3BucketLoggingA } from '@cdktf/provider-aws/lib/s3-bucket-logging';
+import type { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
@@ -150,18 +151,18 @@ export class AwsMediaBucket extends S3MediaBucketBase {
    */
   logTo(target: IMediaBucket | string, prefix: string): S3BucketLoggingA {
     unskipCheckov(this.bucket, 'CKV_AWS_18');
-    return logInto(this, target, prefix, (targetBucket) =>
-      new S3BucketLoggingA(this, 'Logging', { ...this.companion, targetBucket, targetPrefix: prefix }));
+    return logInto(this, target, prefix, (targetBucket, dependsOn) =>
+      new S3BucketLoggingA(this, 'Logging', { ...this.companion, targetBucket, targetPrefix: prefix, dependsOn }));
   }
 
-  /** Lets S3 write the server access logs of `source` under `prefix` in this bucket. */
-  acceptAccessLogsFrom(source: IMediaBucket, prefix: string): void {
+  /** Lets S3 write the server access logs of `source` under `prefix` in this bucket; returns the policy that does. */
+  acceptAccessLogsFrom(source: IMediaBucket, prefix: string): S3BucketPolicy {
     const sourceArn = source.bucketArn;
     new PropsValidator('AwsMediaBucket')
       .require(sourceArn !== undefined, `access logs of ${source.node.path} cannot be delivered here: S3 delivers the logs of S3 buckets only`)
       .throwIfInvalid();
     this.accessLogSources += 1;
-    this.addToResourcePolicy({
+    return this.addToResourcePolicy({
       Sid: `AccessLogsFrom${this.accessLogSources}`,
       Effect: 'Allow',
       Principal: { Service: 'logging.s3.amazonaws.com' },

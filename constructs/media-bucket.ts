@@ -1,4 +1,4 @@
-import { Annotations } from 'cdktf';
+import { Annotations, type ITerraformDependable } from 'cdktf';
 import type { IConstruct } from 'constructs';
 
 /** What an app's key needs to read and write one prefix of one bucket. */
@@ -54,19 +54,25 @@ export interface IMediaBucket extends IConstruct {
 
   /**
    * Lets the platform's log delivery write access logs of `source` under `prefix` into this
-   * bucket. Called by the source's `logTo`; a no-op where no permission is needed.
+   * bucket. Called by the source's `logTo`; returns what must exist before logging is switched on
+   * (the policy that allows the delivery), or nothing where no permission is needed.
    */
-  acceptAccessLogsFrom(source: IMediaBucket, prefix: string): void;
+  acceptAccessLogsFrom(source: IMediaBucket, prefix: string): ITerraformDependable | undefined;
 }
 
 /**
- * Wires a bucket's access logs to `target`: the logging resource `create` makes names the
- * target, and a target of the same app is asked to accept the delivery.
+ * Wires a bucket's access logs to `target`: a target of the same app is asked to accept the
+ * delivery first, and the logging resource `create` makes names the target and waits for what
+ * the acceptance made (S3 refuses PutBucketLogging until the target's policy lets it deliver).
  */
-export function logInto<L>(source: IMediaBucket, target: IMediaBucket | string, prefix: string, create: (targetBucket: string) => L): L {
-  const logging = create(typeof target === 'string' ? target : target.bucketName);
-  if (typeof target !== 'string') target.acceptAccessLogsFrom(source, prefix);
-  return logging;
+export function logInto<L>(
+  source: IMediaBucket,
+  target: IMediaBucket | string,
+  prefix: string,
+  create: (targetBucket: string, dependsOn: ITerraformDependable[] | undefined) => L,
+): L {
+  const accepted = typeof target === 'string' ? undefined : target.acceptAccessLogsFrom(source, prefix);
+  return create(typeof target === 'string' ? target : target.bucketName, accepted === undefined ? undefined : [accepted]);
 }
 
 /** One CORS rule, the same for every provider. */

@@ -189,7 +189,7 @@ export abstract class S3MediaBucketBase extends Construct implements IMediaBucke
 
   abstract accessGrant(prefix: string): BucketGrant;
   abstract logTo(target: IMediaBucket | string, prefix: string): void;
-  abstract acceptAccessLogsFrom(source: IMediaBucket, prefix: string): void;
+  abstract acceptAccessLogsFrom(source: IMediaBucket, prefix: string): ITerraformDependable | undefined;
 }
 
 /** Each rule has a `filter`, as provider 6 wants: `prefix = ""` for the whole bucket, the form no provider version warns about. */

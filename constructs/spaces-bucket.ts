@@ -168,7 +168,9 @@ export class SpacesMediaBucket extends Construct implements IMediaBucket {
   }
 
   /** Spaces delivers access logs without a permission on the target. */
-  acceptAccessLogsFrom(): void {}
+  acceptAccessLogsFrom(): undefined {
+    return undefined;
+  }
 }
 
 function spacesLifecycleRule(rule: LifecycleRule): SpacesBucketLifecycleRule {

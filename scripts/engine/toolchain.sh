@@ -11,7 +11,7 @@
 #
 # Environment:
 #   ENGINE_CACHE            cache root (default $HOME/.cache/cdktf-media-storage/engine)
-#   ENGINE_BUILD_AWS=1      also build hashicorp/aws (very large: about 60 min on 2 cores): the pinned
+#   ENGINE_BUILD_AWS=1      also build hashicorp/aws (very large: 22 min on 2 idle cores, 58 min on 2 loaded ones with -N -l): the pinned
 #                           release when AWS_PROVIDER_COMMIT is set in versions.env, else the
 #                           main-branch commit pinned there (aws-provider-dev)
 #   ENGINE_K8S_PROVIDER_DEV=1  also build the kubernetes provider's main-branch commit pinned in

@@ -283,6 +283,15 @@ describe('AwsMediaBucket', () => {
     expect(onlyResource(synthesized, 'aws_s3_bucket_logging').target_bucket).toEqual(ref('aws_s3_bucket', 'MediaBucket', 'bucket'));
   });
 
+  test('switches logging on only after the target\'s policy lets S3 deliver (S3 refuses PutBucketLogging before)', () => {
+    const synthesized = Testing.synthScope((scope) => {
+      const logs = new AwsMediaBucket(scope, 'MediaBucket', { ...AWS, name: 'shop-logs' });
+      new AwsMediaBucket(scope, 'SourceBucket', AWS).logTo(logs, 'shop-media/');
+    });
+    const [logsPolicy] = Object.entries(parse(synthesized).resource?.aws_s3_bucket_policy ?? {}).filter(([name]) => name.startsWith('MediaBucket_'));
+    expect(onlyResource(synthesized, 'aws_s3_bucket_logging').depends_on).toEqual([`aws_s3_bucket_policy.${logsPolicy[0]}`]);
+  });
+
   test('hands out grants that carry the KMS key, so IAM users can use the encrypted bucket', () => {
     const kmsKeyArn = 'arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
     const { bucket } = bucketInStack({ encryption: { kmsKeyArn } });

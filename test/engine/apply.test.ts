@@ -100,6 +100,7 @@ if (missing.length > 0) {
         ? missing.join('; ')
         : `reads ${SHARED.name}'s state, which only an apply of ${SHARED.name} creates; ${missing.join('; ')}`);
     }
+    report('not-applied', 'test/engine/apply.test.ts', `${STACKS.map((s) => s.name).join(', ')}: ${missing.join('; ')}`);
     expect(STACKS.map((s) => [s.name, s.missing.map((p) => p.source)])).toEqual([
       ['engine-shared', ['hashicorp/aws']],
       ['engine-prod', []],
