@@ -24,20 +24,26 @@ describe('isMissingBucket', () => {
 
 describe('verify on a bucket the service does not have', () => {
   /** Checks run against a client whose every request fails with `error`. */
-  async function checksFailingWith(error: Error) {
+  async function checksFailingWith(error: Error, bucket = SEANCE_PROD_OUTPUT) {
     const client = { send: () => Promise.reject(error) } as unknown as S3Client;
     const target = { bucket: 'seance-cdn', region: 'sfo3', endpoint: 'https://sfo3.digitaloceanspaces.com', pathStyle: false };
-    return runBucketChecks({ bucket: SEANCE_PROD_OUTPUT, target, client, credentialsSource: 'the credentials output', cors: { rules: undefined, reason: 'none' } });
+    return runBucketChecks({ bucket, target, client, credentialsSource: 'the credentials output', cors: { rules: undefined, reason: 'none' } });
   }
 
   it('says the bucket does not exist, and skips the rest for that reason', async () => {
-    const results = await checksFailingWith(s3Error('NotFound', 404));
+    // seance-prod has the prefix prod: its first request is a listing of prod/ (see reachBucket).
+    const results = await checksFailingWith(s3Error('NoSuchBucket', 404));
     expect(results[0]).toMatchObject({
       check: CHECKS.credentials,
       status: 'fail',
-      detail: 'bucket seance-cdn does not exist at https://sfo3.digitaloceanspaces.com (HeadBucket: 404 Not Found)',
+      detail: 'bucket seance-cdn does not exist at https://sfo3.digitaloceanspaces.com (ListObjectsV2 prod/: NoSuchBucket)',
     });
     expect(new Set(results.slice(1).map((r) => `${r.status}: ${r.detail}`))).toEqual(new Set(['skip: the bucket does not exist']));
+  });
+
+  it("reads HeadBucket's bare 404 as missing for a bucket without a prefix", async () => {
+    const results = await checksFailingWith(s3Error('NotFound', 404), { ...SEANCE_PROD_OUTPUT, prefix: '' });
+    expect(results[0].detail).toBe('bucket seance-cdn does not exist at https://sfo3.digitaloceanspaces.com (HeadBucket: 404 Not Found)');
   });
 
   it('still reports a refusal as the answer of these credentials', async () => {
