@@ -135,10 +135,7 @@ const CdnSchema = z
       .optional()
       .describe('Issue a Let\'s Encrypt certificate for customDomain. The domain must be managed in DigitalOcean DNS.'),
     certificateName: z.string().min(1).optional().describe('DigitalOcean: name of an existing certificate for customDomain.'),
-    certificateArn: z
-      .string()
-      .regex(ACM_CERTIFICATE_ARN, { error: ACM_CERTIFICATE_ARN_RULE })
-      .optional()
+    certificateArn: z.string().regex(ACM_CERTIFICATE_ARN, { error: ACM_CERTIFICATE_ARN_RULE }).optional()
       .describe('CloudFront: ACM certificate for customDomain; CloudFront only accepts certificates in us-east-1.'),
   })
   .describe('CDN in front of the bucket.');

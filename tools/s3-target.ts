@@ -79,6 +79,19 @@ export function originUrl(target: S3Target, key: string): string {
   return `${url.protocol}//${target.bucket}.${url.host}/${encodeKey(key)}`;
 }
 
+/**
+ * A URL on the bucket's own origin (where there is no CDN, public_base_url and cdn_endpoint are
+ * the origin's), moved to the target's endpoint when the tools reach a stand-in for the service
+ * (AWS_ENDPOINT_URL_S3); any other URL, a CDN's, as it is.
+ */
+export function onTarget(url: string, bucket: Pick<BucketOutput, 'bucket' | 'endpoint'>, target: S3Target): string {
+  const own = bucket.endpoint.replace(/\/+$/, '');
+  if (target.endpoint === own) return url;
+  const origin = `https://${bucket.bucket}.${new URL(own).host}`;
+  if (url !== origin && !url.startsWith(`${origin}/`)) return url;
+  return `${originUrl(target, '').replace(/\/+$/, '')}${url.slice(origin.length)}`;
+}
+
 /** `base` and a relative key joined by one slash. */
 export function joinUrl(base: string, key: string): string {
   return `${base.replace(/\/+$/, '')}/${encodeKey(key)}`;

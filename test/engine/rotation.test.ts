@@ -17,6 +17,11 @@
  *   engine's copy of the shared stack applies without it (an override file sets its count to 0,
  *   reported). For the same reason the `s3:prefix` condition on listing is not enforced: the
  *   prefix scope is shown with object writes and reads, which moto does check.
+ * - moto 5.2.5 with IAM authentication on answers a request without an Authorization header (a
+ *   presigned URL, a CORS preflight) with 500 (KeyError 'HTTP_AUTHORIZATION'), and S3 Control's
+ *   ListTagsForResource (which the provider's refresh of a bucket calls) with 403: `verify`
+ *   (which fetches a presigned URL) and the final plans run with it off, reported. Every check of
+ *   which key works runs with it on.
  * - moto deletes a key at once; AWS takes seconds, which retire-key waits out (up to 60 s).
  *
  * Tests run in file order and build on each other.
@@ -66,6 +71,16 @@ async function runOk(line: string, input = ''): Promise<string> {
   took.push(`${line.split(' -- ')[0].replace('npm run -s ', '').replace('npm run ', '')}: ${((Date.now() - started) / 1000).toFixed(0)} s`);
   if (result.code !== 0) throw new Error(`${line} exited ${result.code}:\n${result.output.slice(-5000)}`);
   return result.output;
+}
+
+/** `line` with moto's IAM authentication off (see the header: presigned URLs answer 500 with it on). */
+async function withoutIamAuthentication(line: string): Promise<string> {
+  await motoIamAuthentication(false);
+  try {
+    return await runOk(line);
+  } finally {
+    await motoIamAuthentication(true);
+  }
 }
 
 /** The key a stack's output names (`credentials` or `previous_credentials`), from its state. */
@@ -202,7 +217,8 @@ test('README rotate-dotenv: after the bump and the deploy both keys work, and th
   expect(dotenv).toContain(`AWS_ACCESS_KEY_ID=${generation2.accessKeyId}`);
   expect(dotenv).not.toContain(generation1.accessKeyId);
   // verify exits non-zero on any failed check; it tests the key of the credentials output.
-  expect(await runOk(verify)).toContain('with the credentials output');
+  expect(await withoutIamAuthentication(verify)).toContain('with the credentials output');
+  report('substitution', 'engine-rotation.yaml: verify', "run with moto's IAM authentication off: moto 5.2.5 answers a presigned GET (no Authorization header) with 500 when it is on");
 }, 900_000);
 
 test('README rotate-dotenv: retire deletes generation 1, which is then refused with InvalidAccessKeyId, and generation 2 keeps working', async () => {
@@ -230,13 +246,16 @@ test('README rotate-managed: a bump while the previous key is kept is refused; t
   const generation3 = await outputKey('rotation-prod');
   expect(generation3.generation).toBe(3);
   expect({ old: await roundTrip(generation2, 'prod'), new: await roundTrip(generation3, 'prod') }).toEqual({ old: 'ok', new: 'ok' });
-  await runOk(verify);
+  await withoutIamAuthentication(verify);
   await runOk(retire);
   expect({ old: await roundTrip(generation2, 'prod'), new: await roundTrip(generation3, 'prod'), newOther: await roundTrip(generation3, 'dev') }).toEqual({ old: 'InvalidAccessKeyId', new: 'ok', newOther: 'AccessDenied' });
   report('verified', 'engine-rotation.yaml: README rotate-managed block', `a second bump refused while generation 2 is kept; bump, apply, verify, retire-key --apply (key 2 InvalidAccessKeyId, key 3 works); ${took.join(', ')}`);
 }, 900_000);
 
 test.each(STACKS)('a plan of %s after the rotations is empty', async (stack) => {
+  // The provider's refresh of the bucket reads its tags through S3 Control, which moto refuses
+  // (403) with IAM authentication on.
+  await motoIamAuthentication(false);
   const result = await project.sh(`npm run plan -- ${stack} --detailed-exitcode`, { env: commandEnv() });
   expect({ code: result.code, output: result.code === 0 ? '' : result.output.slice(-3000) }).toEqual({ code: 0, output: '' });
 }, 300_000);

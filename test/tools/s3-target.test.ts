@@ -1,6 +1,6 @@
 import type { StackOutputs } from '../../tools/outputs';
 import { regionOfEndpoint } from '../../facts/endpoints';
-import { awsEndpointOverride, encodeKey, joinUrl, originUrl, resolveCredentials, targetOf, usePathStyle } from '../../tools/s3-target';
+import { awsEndpointOverride, encodeKey, joinUrl, onTarget, originUrl, resolveCredentials, targetOf, usePathStyle } from '../../tools/s3-target';
 import type { BucketOutput } from '../../tools/outputs';
 
 describe('object URLs', () => {
@@ -81,5 +81,21 @@ describe('AWS_ENDPOINT_URL_S3 and AWS_ENDPOINT_URL', () => {
       if (previous === undefined) delete process.env.AWS_ENDPOINT_URL_S3;
       else process.env.AWS_ENDPOINT_URL_S3 = previous;
     }
+  });
+});
+
+describe('onTarget', () => {
+  const bucket = { bucket: 'rotation-media', endpoint: 'https://s3.us-east-1.amazonaws.com' };
+  const standIn = { bucket: 'rotation-media', region: 'us-east-1', endpoint: 'http://s3local:4566', pathStyle: true };
+
+  it("moves a URL on the bucket's AWS origin to the stand-in the tools reach", () => {
+    expect(onTarget('https://rotation-media.s3.us-east-1.amazonaws.com/prod', bucket, standIn)).toBe('http://s3local:4566/rotation-media/prod');
+    expect(onTarget('https://rotation-media.s3.us-east-1.amazonaws.com', bucket, standIn)).toBe('http://s3local:4566/rotation-media');
+  });
+
+  it("leaves a CDN's URL, and every URL when the tools reach the bucket's own endpoint", () => {
+    expect(onTarget('https://d111111abcdef8.cloudfront.net/prod', bucket, standIn)).toBe('https://d111111abcdef8.cloudfront.net/prod');
+    const own = { ...standIn, endpoint: 'https://s3.us-east-1.amazonaws.com', pathStyle: false };
+    expect(onTarget('https://rotation-media.s3.us-east-1.amazonaws.com/prod', bucket, own)).toBe('https://rotation-media.s3.us-east-1.amazonaws.com/prod');
   });
 });

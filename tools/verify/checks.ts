@@ -17,7 +17,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { joinPrefix } from '../../facts/rules';
 import type { BucketOutput, CorsRuleOutput } from '../outputs';
 import { regionOfEndpoint } from '../../facts/endpoints';
-import { joinUrl, originUrl, reachBucket, type S3Target } from '../s3-target';
+import { joinUrl, onTarget, originUrl, reachBucket, type S3Target } from '../s3-target';
 import { isMissingBucket } from '../s3-errors';
 import { judgePreflight, preflightProbes } from './cors';
 
@@ -183,7 +183,7 @@ export async function runBucketChecks(options: BucketChecksOptions): Promise<Che
           return expectContent(await request(url, {}, timeoutMs), url);
         });
         await check(CHECKS.publicCdn, async () => {
-          const url = joinUrl(bucket.publicBaseUrl, relative);
+          const url = joinUrl(onTarget(bucket.publicBaseUrl, bucket, target), relative);
           // A CDN created by the deploy that just ran can take a minute to answer.
           const deadline = Date.now() + (options.cdnWaitMs ?? 0);
           for (;;) {
@@ -213,7 +213,7 @@ export async function runBucketChecks(options: BucketChecksOptions): Promise<Che
           return expectRefused(await request(url, {}, timeoutMs), url);
         });
         await check(CHECKS.privateCdn, async () => {
-          const url = joinUrl(bucket.cdnEndpoint, privateKey);
+          const url = joinUrl(onTarget(bucket.cdnEndpoint, bucket, target), privateKey);
           return expectRefused(await request(url, {}, timeoutMs), url);
         });
         await check(CHECKS.presigned, async () => {
@@ -287,7 +287,7 @@ export async function runCdnPathChecks(options: CdnPathChecksOptions): Promise<C
       const key = joinPrefix(bucket.prefix, path);
       const object = await client.send(new GetObjectCommand({ Bucket: target.bucket, Key: key }));
       const expected = md5((await object.Body?.transformToByteArray()) ?? new Uint8Array());
-      const url = joinUrl(bucket.publicBaseUrl, path);
+      const url = joinUrl(onTarget(bucket.publicBaseUrl, bucket, target), path);
       const response = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
       const served = md5(new Uint8Array(await response.arrayBuffer()));
       if (response.status !== 200) throw new CheckFailure(`GET ${url}: HTTP ${response.status}, expected 200`);
